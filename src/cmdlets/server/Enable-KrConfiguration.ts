@@ -1,0 +1,28 @@
+import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { resolveServer } from '../../runtime/host/resolve-server.ts';
+import { ensureConfigured } from '../../runtime/server/lifecycle.ts';
+
+export const enableKrConfigurationParameters = {
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
+  excludeVariables: stringArrayParameter(),
+  excludeFunctions: stringArrayParameter(),
+  quiet: switchParameter(),
+  passThru: switchParameter(),
+};
+
+/**
+ * Enable-KrConfiguration: builds the server's Hono app, cache and session engine from its definition.
+ * Calling it again does nothing. TypeScript closures already share the script's variables and functions with
+ * the routes, so `excludeVariables` and `excludeFunctions` are accepted for parity and have nothing to exclude.
+ */
+export const enableKrConfiguration = defineCmdlet('Enable-KrConfiguration', enableKrConfigurationParameters, ({ values }) => {
+  const record = resolveServer('Enable-KrConfiguration', values.server);
+  const wasConfigured = record.engine !== undefined;
+  ensureConfigured(record);
+  if (!wasConfigured && !values.quiet) {
+    process.stdout.write(`Kestrun server configuration enabled successfully.\nServer Name: ${record.definition.name}\n`);
+  }
+  return record.definition;
+});

@@ -1,0 +1,168 @@
+import { KrParameterBindingError } from './cmdlet-error.ts';
+import { ConversionFailure } from './conversion-failure.ts';
+import type { AnyParameter, Parameter } from './parameter.ts';
+
+export type ParameterSchema = Readonly<Record<string, AnyParameter>>;
+
+type ValueOf<P> = P extends Parameter<infer T, unknown, boolean, string> ? T : never;
+type InputOf<P> = P extends Parameter<unknown, infer I, boolean, string> ? I : never;
+type AliasesOf<P> = P extends Parameter<unknown, unknown, boolean, infer A> ? A : never;
+
+/** Mandatory in TypeScript only when it has no alias: `text` may stand in for Write-KrTextResponse's `inputObject`. */
+export type RequiredKeys<S extends ParameterSchema> = {
+  [K in keyof S]: S[K] extends Parameter<unknown, unknown, true, never> ? K : never;
+}[keyof S];
+
+/** What a script passes: Kestrun's parameter names in camelCase, plus their aliases. */
+export type CmdletInput<S extends ParameterSchema> = { [K in RequiredKeys<S>]: InputOf<S[K]> } & {
+  [K in Exclude<keyof S, RequiredKeys<S>>]?: InputOf<S[K]> | undefined;
+} & { [K in keyof S as AliasesOf<S[K]>]?: InputOf<S[K]> | undefined };
+
+export type BoundValues<S extends ParameterSchema> = {
+  [K in keyof S as S[K] extends Parameter<unknown, unknown, true, string> ? K : never]: ValueOf<S[K]>;
+} & { [K in keyof S as S[K] extends Parameter<unknown, unknown, true, string> ? never : K]?: ValueOf<S[K]> };
+
+export interface BoundParameters<S extends ParameterSchema> {
+  readonly values: BoundValues<S>;
+  /** The parameters the caller actually passed: Kestrun decides a lot on $PSBoundParameters. */
+  readonly bound: ReadonlySet<keyof S & string>;
+  readonly parameterSet: string;
+}
+
+export interface BindingOptions {
+  readonly parameterSets?: readonly string[];
+  readonly defaultParameterSet?: string;
+}
+
+function psNameOf(key: string, parameter: AnyParameter): string {
+  return parameter.psName ?? key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+/** Maps every accepted name, lower-cased, to its canonical key: PowerShell parameter names are case-insensitive. */
+function nameIndex(schema: ParameterSchema): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const [key, parameter] of Object.entries(schema)) {
+    index.set(key.toLowerCase(), key);
+    for (const alias of parameter.aliases) index.set(alias.toLowerCase(), key);
+  }
+  return index;
+}
+
+const nameIndexCache = new WeakMap<ParameterSchema, Map<string, string>>();
+
+function cachedNameIndex(schema: ParameterSchema): Map<string, string> {
+  let index = nameIndexCache.get(schema);
+  if (index === undefined) {
+    index = nameIndex(schema);
+    nameIndexCache.set(schema, index);
+  }
+  return index;
+}
+
+function resolveParameterSet(
+  cmdlet: string,
+  schema: ParameterSchema,
+  bound: ReadonlySet<string>,
+  options: BindingOptions,
+): string {
+  const allSets = options.parameterSets ?? ['__AllParameterSets'];
+  let candidates = [...allSets];
+  for (const key of bound) {
+    const sets = schema[key]?.sets;
+    if (sets !== undefined) candidates = candidates.filter((set) => sets.includes(set));
+  }
+  if (candidates.length === 0) {
+    throw new KrParameterBindingError(
+      cmdlet,
+      'Parameter set cannot be resolved using the specified named parameters. One or more parameters issued cannot be used together or an insufficient number of parameters were provided.',
+    );
+  }
+  if (candidates.length === 1) return candidates[0] as string;
+  // Prefer a set whose own (set-specific) parameters were bound, then the declared default.
+  const specific = candidates.filter((set) =>
+    [...bound].some((key) => schema[key]?.sets?.length === 1 && schema[key]?.sets?.[0] === set),
+  );
+  if (specific.length === 1) return specific[0] as string;
+  const fallback = options.defaultParameterSet;
+  return fallback !== undefined && candidates.includes(fallback) ? fallback : (candidates[0] as string);
+}
+
+/**
+ * Binds one object of named parameters the way PowerShell binds a cmdlet call: names are matched
+ * case-insensitively (aliases included), unknown names and duplicates are errors, values are converted and
+ * validated, and mandatory parameters of the chosen parameter set must be present.
+ * `undefined` and `null` mean "not passed", which lets scripts spread optional values.
+ */
+export function bindParameters<S extends ParameterSchema>(
+  cmdlet: string,
+  schema: S,
+  input: unknown,
+  options: BindingOptions = {},
+): BoundParameters<S> {
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
+    throw new KrParameterBindingError(
+      cmdlet,
+      `Cannot bind parameters: expected an object of named parameters, such as ${cmdlet.replace(/^(\w)(\w*)-/, (_, a: string, b: string) => a.toLowerCase() + b)}({ ... }), but got ${Array.isArray(input) ? 'an array' : typeof input}.`,
+    );
+  }
+  const index = cachedNameIndex(schema);
+  const values: Record<string, unknown> = {};
+  const bound = new Set<string>();
+  const explicitNulls = new Set<string>();
+  for (const [name, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
+    const key = index.get(name.toLowerCase());
+    if (key === undefined) {
+      throw new KrParameterBindingError(cmdlet, `A parameter cannot be found that matches parameter name '${name}'.`, name);
+    }
+    const parameter = schema[key] as AnyParameter;
+    const psName = psNameOf(key, parameter);
+    if (value === undefined) continue;
+    if (bound.has(key) || explicitNulls.has(key)) {
+      throw new KrParameterBindingError(
+        cmdlet,
+        `Cannot bind parameter because parameter '${psName}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax.`,
+        psName,
+      );
+    }
+    if (value === null) {
+      explicitNulls.add(key);
+      continue;
+    }
+    if (parameter.mandatory && value === '' && !parameter.allowEmptyString) {
+      throw new KrParameterBindingError(
+        cmdlet,
+        `Cannot bind argument to parameter '${psName}' because it is an empty string.`,
+        psName,
+      );
+    }
+    try {
+      values[key] = parameter.convert(value, psName);
+    } catch (error) {
+      if (error instanceof ConversionFailure) throw new KrParameterBindingError(cmdlet, error.message, psName);
+      throw error;
+    }
+    bound.add(key);
+  }
+
+  const parameterSet = resolveParameterSet(cmdlet, schema, bound, options);
+  for (const key of explicitNulls) {
+    const parameter = schema[key] as AnyParameter;
+    const inSet = parameter.sets === undefined || parameter.sets.includes(parameterSet);
+    if (parameter.mandatory && inSet) {
+      const psName = psNameOf(key, parameter);
+      throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
+    }
+  }
+  const missing = Object.entries(schema)
+    .filter(([key, parameter]) => parameter.mandatory && !bound.has(key))
+    .filter(([, parameter]) => parameter.sets === undefined || parameter.sets.includes(parameterSet))
+    .map(([key, parameter]) => psNameOf(key, parameter));
+  if (missing.length > 0) {
+    throw new KrParameterBindingError(
+      cmdlet,
+      `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
+      missing[0],
+    );
+  }
+  return { values: values as BoundValues<S>, bound: bound as ReadonlySet<keyof S & string>, parameterSet };
+}

@@ -1,0 +1,38 @@
+const TEXT_LIKE = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|yaml|x-yaml|csv|x-www-form-urlencoded)\b)|(?:json|xml|yaml|csv)$/i;
+
+/** Kestrun's EnsureContentType: text-like types without a charset get `; charset=utf-8`. */
+export function ensureCharset(contentType: string): string {
+  if (/;\s*charset=/i.test(contentType)) return contentType;
+  const mediaType = contentType.split(';')[0]?.trim() ?? '';
+  return TEXT_LIKE.test(mediaType) ? `${contentType}; charset=utf-8` : contentType;
+}
+
+/**
+ * The buffered response of a route, as Kestrun's KestrunResponse: writes only record what to send, the last
+ * write wins, and the response is applied once the route returns.
+ */
+export class KrResponse {
+  statusCode = 200;
+  body: string | Uint8Array | null = null;
+  contentType: string | null = null;
+  readonly headers: [string, string][] = [];
+
+  write(body: string | Uint8Array, statusCode: number, contentType: string): void {
+    this.body = body;
+    this.statusCode = statusCode;
+    this.contentType = ensureCharset(contentType);
+  }
+
+  addHeader(name: string, value: string): void {
+    this.headers.push([name, value]);
+  }
+
+  /** Replaces every earlier value of the header. */
+  setHeader(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    for (let index = this.headers.length - 1; index >= 0; index--) {
+      if ((this.headers[index] as [string, string])[0].toLowerCase() === lower) this.headers.splice(index, 1);
+    }
+    this.headers.push([name, value]);
+  }
+}

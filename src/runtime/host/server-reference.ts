@@ -1,0 +1,7 @@
+import { isServerDefinition } from './server-definition.ts';
+import type { ServerReference } from './resolve-server.ts';
+
+/** A server is named by its definition (any version of it) or by its name. */
+export function isServerReference(value: unknown): value is ServerReference {
+  return typeof value === 'string' || isServerDefinition(value);
+}

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
+import type { HostRecord } from '../host/host-registry.ts';
+import type { HttpVerb, RouteDefinition } from '../host/server-definition.ts';
+import type { SessionEngine } from '../session/session-engine.ts';
+import { createRouteDispatcher } from './route-dispatch.ts';
+
+export interface ServerApp {
+  readonly app: Hono;
+  addRoute(route: RouteDefinition): void;
+}
+
+/**
+ * The Hono app behind a server. ASP.NET routing answers 405 (with Allow) when the path exists under another
+ * verb and an empty 404 otherwise; Hono only knows 404, so a second router remembers every pattern's verbs.
+ */
+export function buildApp(record: HostRecord, sessions: SessionEngine | undefined): ServerApp {
+  const app = new Hono({ strict: false });
+  const verbsByPattern = new TrieRouter<readonly HttpVerb[]>();
+
+  app.notFound((c) => {
+    const [matches] = verbsByPattern.match('ALL', c.req.path);
+    const allowed = [...new Set(matches.flatMap(([verbs]) => verbs.map((verb) => verb.toUpperCase())))];
+    if (allowed.length > 0) return c.body(null, 405, { allow: allowed.join(', ') });
+    return c.body(null, 404);
+  });
+  app.onError((error, c) => {
+    record.definition.logger.error(`Unhandled error while serving ${c.req.method} ${c.req.path}`, error);
+    return c.json({ error: 'An internal server error occurred.', status: 500 }, 500);
+  });
+
+  const addRoute = (route: RouteDefinition): void => {
+    const dispatch = createRouteDispatcher(record, route, sessions);
+    app.on(
+      route.verbs.map((verb) => verb.toUpperCase()),
+      route.pattern,
+      dispatch,
+    );
+    verbsByPattern.add('ALL', route.pattern, route.verbs);
+  };
+  for (const route of record.definition.routes) addRoute(route);
+  return { app, addRoute };
+}

@@ -1,0 +1,66 @@
+import type { Context } from 'hono';
+import { CacheUnavailableError } from '../cache/distributed-cache.ts';
+import { KrContext } from '../context/kr-context.ts';
+import { runWithContext } from '../context/current-context.ts';
+import type { HostRecord } from '../host/host-registry.ts';
+import type { RouteDefinition } from '../host/server-definition.ts';
+import type { SessionEngine } from '../session/session-engine.ts';
+import { applyResponse } from './apply-response.ts';
+import { errorResponse } from './error-response.ts';
+
+/** How long a client is asked to wait before retrying while the session store is unreachable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Runs one route: the script block with its context (reachable implicitly through AsyncLocalStorage), then
+ * the session commit, then the buffered response. The commit finishes before anything is sent, so a write
+ * that was not stored is never answered with a success.
+ */
+export function createRouteDispatcher(
+  record: HostRecord,
+  route: RouteDefinition,
+  sessions: SessionEngine | undefined,
+): (c: Context) => Promise<Response> {
+  const { scriptBlock } = route;
+  const routeLabel = `${route.verbs.join(',').toUpperCase()} ${route.pattern}`;
+
+  const fail = (context: KrContext, error: unknown, started: number): Response => {
+    const logger = record.definition.logger;
+    if (error instanceof CacheUnavailableError) {
+      logger.error(`Session store unavailable while serving ${context.request.method} ${context.request.path}: ${error.message}`, error);
+      return logged(context, errorResponse(context, 503, 'The session store is unavailable. Please retry later.', {
+        'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+      }), started);
+    }
+    logger.error(`Route ${routeLabel} failed while serving ${context.request.method} ${context.request.path}`, error);
+    return logged(context, errorResponse(context, 500, 'An internal server error occurred.'), started);
+  };
+
+  const logged = (context: KrContext, response: Response, started: number): Response => {
+    const logger = record.definition.logger;
+    if (logger.isEnabled('Debug')) {
+      const elapsed = (performance.now() - started).toFixed(3);
+      logger.debug(`HTTP ${context.request.method} ${context.request.path} responded ${response.status} in ${elapsed} ms`);
+    }
+    return response;
+  };
+
+  return async (c) => {
+    const started = performance.now();
+    const context = new KrContext(record, c, sessions);
+    const session = context.session;
+    try {
+      await runWithContext(context, () => scriptBlock(context));
+    } catch (error) {
+      return fail(context, error, started);
+    }
+    if (session !== undefined) {
+      try {
+        await session.commit(context.response);
+      } catch (error) {
+        return fail(context, error, started);
+      }
+    }
+    return logged(context, applyResponse(context.response), started);
+  };
+}

@@ -1,0 +1,96 @@
+import { KrCmdletError } from '../binding/cmdlet-error.ts';
+import { allHosts, removeHost } from '../host/host-registry.ts';
+import type { ConfiguredHost, HostRecord } from '../host/host-registry.ts';
+import { closeAllLoggers } from '../logging/logger-manager.ts';
+import { configureHost } from './host-engine.ts';
+
+/** Enable-KrConfiguration: builds the engine once; a second call does nothing, as in Kestrun. */
+export function ensureConfigured(record: HostRecord): ConfiguredHost {
+  if (record.engine === undefined) {
+    record.engine = configureHost(record);
+    record.state = 'configured';
+    record.definition.logger.debug(`Server '${record.definition.name}' configured.`);
+  }
+  return record.engine;
+}
+
+export interface StartOptions {
+  readonly quiet: boolean;
+  readonly closeLogsOnExit: boolean;
+}
+
+function print(quiet: boolean, line: string): void {
+  if (!quiet) process.stdout.write(`${line}\n`);
+}
+
+export async function startHost(cmdlet: string, record: HostRecord, options: StartOptions): Promise<void> {
+  if (record.state === 'running') throw new KrCmdletError(cmdlet, `Server '${record.definition.name}' is already running.`);
+  if (record.state === 'stopped') {
+    throw new KrCmdletError(cmdlet, `Server '${record.definition.name}' was stopped; create a new server with New-KrServer.`);
+  }
+  const engine = ensureConfigured(record);
+  const name = record.definition.name;
+  const logger = record.definition.logger;
+  print(options.quiet, `Starting Kestrun server '${name}' ...`);
+  logger.information(`Starting Kestrun server '${name}' ...`);
+  try {
+    await engine.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`Failed to start Kestrun server '${name}'. ${message}`, error);
+    record.state = 'stopped';
+    removeHost(record);
+    if (options.closeLogsOnExit) await closeAllLoggers();
+    throw new KrCmdletError(cmdlet, `Failed to start Kestrun server '${name}'. ${message}`, { cause: error });
+  }
+  record.state = 'running';
+  watchSignals();
+  print(options.quiet, 'Kestrun server started successfully.');
+  for (const listener of engine.listeners) {
+    print(options.quiet, `Listening on ${listener.url} with protocols: ${listener.protocols}`);
+    print(
+      options.quiet,
+      listener.certificateSubject === undefined
+        ? 'No certificate configured. Running in HTTP mode.'
+        : `Using certificate: ${listener.certificateSubject}`,
+    );
+  }
+  print(options.quiet, 'Press Ctrl+C to stop the server.');
+  void engine.stopped.then(async () => {
+    removeHost(record);
+    print(options.quiet, 'Kestrun server stopped.');
+    if (options.closeLogsOnExit) await closeAllLoggers();
+  });
+}
+
+/** Stops a running server gracefully and forgets it. */
+export async function stopHost(record: HostRecord): Promise<void> {
+  if (record.engine === undefined || record.state !== 'running') {
+    removeHost(record);
+    record.state = 'stopped';
+    return;
+  }
+  record.state = 'stopped';
+  record.definition.logger.information(`Stopping Kestrun server '${record.definition.name}' ...`);
+  await record.engine.stop();
+  removeHost(record);
+}
+
+let signalsWatched = false;
+
+/**
+ * SIGINT and SIGTERM stop every running server gracefully; once all are closed nothing keeps the event loop
+ * alive and the process exits with 0. A second signal does not wait any longer.
+ */
+function watchSignals(): void {
+  if (signalsWatched) return;
+  signalsWatched = true;
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) process.exit(signal === 'SIGINT' ? 130 : 143);
+    received = true;
+    void Promise.all(allHosts().filter((record) => record.state === 'running').map((record) => stopHost(record)));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

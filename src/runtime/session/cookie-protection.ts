@@ -1,0 +1,66 @@
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+/** Session keys are 36-character .NET Guid strings, as ASP.NET Core's SessionMiddleware requires. */
+const SESSION_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A protected value is about 90 characters; anything far longer is refused before any crypto runs. */
+export const MAX_PROTECTED_COOKIE_LENGTH = 256;
+/** Binds a MAC to this use, as Data Protection's purpose string "SessionMiddleware" does. */
+const PURPOSE = 'kestrun-ts:SessionMiddleware:v1';
+
+export interface ProtectionKey {
+  /** Short identifier written into every cookie, so that verification picks the right key without trying all. */
+  readonly id: string;
+  readonly secret: KeyObject;
+}
+
+export type UnprotectResult =
+  | { readonly ok: true; readonly sessionKey: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Signs session keys with HMAC-SHA256 under a key ring: the newest key signs, every key verifies, so keys
+ * can be rotated without logging anybody out. The cookie carries `<sessionKey>.<keyId>.<mac>`; only the
+ * session key is in it, never session data.
+ */
+export class CookieProtector {
+  private readonly byId: ReadonlyMap<string, ProtectionKey>;
+
+  constructor(private readonly keys: readonly ProtectionKey[]) {
+    if (keys.length === 0) throw new Error('A cookie-protection key ring needs at least one key.');
+    this.byId = new Map(keys.map((key) => [key.id, key]));
+  }
+
+  get signingKeyId(): string {
+    return (this.keys[0] as ProtectionKey).id;
+  }
+
+  protect(sessionKey: string): string {
+    const key = this.keys[0] as ProtectionKey;
+    return `${sessionKey}.${key.id}.${mac(key, sessionKey).toString('base64url')}`;
+  }
+
+  unprotect(value: string): UnprotectResult {
+    if (value.length > MAX_PROTECTED_COOKIE_LENGTH) return { ok: false, reason: 'the cookie value is too long' };
+    const parts = value.split('.');
+    if (parts.length !== 3) return { ok: false, reason: 'the cookie value is malformed' };
+    const [sessionKey, keyId, signature] = parts as [string, string, string];
+    if (!SESSION_KEY.test(sessionKey)) return { ok: false, reason: 'the cookie carries no valid session key' };
+    const key = this.byId.get(keyId);
+    if (key === undefined) return { ok: false, reason: `the key ${keyId} was not found in the key ring` };
+    const expected = mac(key, sessionKey);
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { ok: false, reason: 'the cookie signature does not match' };
+    }
+    return { ok: true, sessionKey };
+  }
+}
+
+function mac(key: ProtectionKey, sessionKey: string): Buffer {
+  return createHmac('sha256', key.secret).update(PURPOSE).update('\0').update(key.id).update('\0').update(sessionKey).digest();
+}
+
+export function protectionKey(id: string, secret: Buffer): ProtectionKey {
+  return Object.freeze({ id, secret: createSecretKey(secret) });
+}

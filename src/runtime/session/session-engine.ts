@@ -1,0 +1,86 @@
+import { CacheUnavailableError } from '../cache/distributed-cache.ts';
+import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../cache/distributed-cache.ts';
+import type { KrRequest } from '../context/kr-request.ts';
+import type { CookieBuilder } from '../cookies/cookie-builder.ts';
+import type { SessionDefinition } from '../host/server-definition.ts';
+import type { KrLogger } from '../logging/kr-logger.ts';
+import type { CookieProtector } from './cookie-protection.ts';
+import { explicitProtector, SharedKeyRing } from './key-ring.ts';
+import { RequestSession } from './request-session.ts';
+
+/**
+ * Everything the sessions of one server share: the store, the cookie, the timeouts and the cookie-protection
+ * keys. Opening a request's session costs one small object; all I/O waits until a route touches it.
+ */
+export class SessionEngine {
+  readonly cookie: CookieBuilder;
+  readonly trustProxy: boolean;
+  readonly failOnStoreError: boolean;
+  readonly getOptions: DistributedCacheGetOptions;
+  readonly setOptions: DistributedCacheEntryOptions;
+  private readonly ioTimeoutMs: number;
+  private readonly cookieName: string;
+  private readonly fixedProtector: CookieProtector | undefined;
+  private readonly sharedRing: SharedKeyRing | undefined;
+
+  constructor(
+    definition: SessionDefinition,
+    readonly cache: DistributedCache,
+    readonly logger: KrLogger,
+  ) {
+    this.cookie = definition.cookie;
+    this.cookieName = (definition.cookie.name ?? '').toLowerCase();
+    this.trustProxy = definition.trustProxy;
+    this.failOnStoreError = definition.storeErrorMode === 'Fail';
+    this.ioTimeoutMs = definition.ioTimeoutMs;
+    this.getOptions = Object.freeze({ expectedSlidingMs: definition.idleTimeoutMs });
+    this.setOptions = Object.freeze({ slidingExpirationMs: definition.idleTimeoutMs });
+    if (definition.protectionKeys.length > 0) this.fixedProtector = explicitProtector(definition.protectionKeys);
+    else this.sharedRing = new SharedKeyRing(cache);
+  }
+
+  open(request: KrRequest): RequestSession {
+    return new RequestSession(this, request);
+  }
+
+  /** The cache key of a session; the cache itself adds its instance name. */
+  storeKey(sessionKey: string): string {
+    return sessionKey;
+  }
+
+  protector(): CookieProtector | Promise<CookieProtector> {
+    if (this.fixedProtector !== undefined) return this.fixedProtector;
+    const ring = this.sharedRing as SharedKeyRing;
+    return ring.ready ?? this.withIoTimeout(ring.load(), 'Loading the cookie-protection key ring timed out.');
+  }
+
+  /**
+   * The session key the request's cookie carries, or undefined when there is none or it does not verify.
+   * A tampered, forged, truncated or oversized cookie starts a new session with a warning, never an error.
+   */
+  async readSessionKey(request: KrRequest): Promise<string | undefined> {
+    const value = request.cookies[this.cookieName];
+    if (value === undefined) return undefined;
+    const result = (await this.protector()).unprotect(value);
+    if (result.ok) return result.sessionKey;
+    this.logger.warning(`Error unprotecting the session cookie: ${result.reason}. A new session is started.`);
+    return undefined;
+  }
+
+  /** IOTimeout bounds every load and commit, whatever the store does. */
+  withIoTimeout<T>(operation: Promise<T>, message: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CacheUnavailableError(message)), this.ioTimeoutMs);
+      operation.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+}
