@@ -178,6 +178,7 @@ const rejectsWith: ReadonlyArray<readonly [RedisConfiguration, string]> = [
   ['redis://', 'The Redis URL names no host; expected redis[s]://host[:port].'],
   ['redis://host/cache', "The Redis URL path '/cache' is not a database number; expected /0, /1, …."],
   ['redis://host?tls=true', 'The Redis URL has a query or fragment, which is not supported; use a configuration string for options.'],
+  ['redis://:100%zz@host', "The Redis URL's user or password holds an invalid %-escape; encode '%' as %25."],
   ['redis://app@host', "The Redis URL names user 'app' without a password; expected redis[s]://user:password@host."],
   [{ EndPoints: ['a:1'], Foo: 1 }, "Property 'Foo' is not supported."],
   [{ endPoints: 'a:1' }, "Property 'endPoints' requires a list of 'host:port' strings."],

@@ -1,5 +1,5 @@
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { createHost, findHost, removeHost } from '../../runtime/host/host-registry.ts';
 import type { KrLogger } from '../../runtime/logging/kr-logger.ts';
 import { getDefaultLogger, getLogger } from '../../runtime/logging/logger-manager.ts';
@@ -17,8 +17,8 @@ function resolveEnvironment(requested: string | undefined): string {
 
 export const newKrServerParameters = {
   name: stringParameter({ mandatory: true }),
-  logger: typedParameter(isKrLogger, 'Serilog.ILogger', { sets: ['Logger'] }),
-  loggerName: stringParameter({ mandatory: true, sets: ['LoggerName'] }),
+  logger: inParameterSets(['Logger'], typedParameter(isKrLogger, 'Serilog.ILogger')),
+  loggerName: inParameterSets(['LoggerName'], stringParameter({ mandatory: true })),
   default: switchParameter(),
   environment: stringParameter({ validateSet: ['Auto', 'Development', 'Staging', 'Production'] }),
   force: switchParameter(),

@@ -1,4 +1,5 @@
 import { ConversionFailure, describeValue, jsTypeName } from './conversion-failure.ts';
+import { castToInt32 } from './powershell-cast.ts';
 import { convertToTimeSpanMs } from './timespan.ts';
 
 /**
@@ -23,11 +24,21 @@ export interface Parameter<T, I = T, R extends boolean = boolean, A extends stri
 
 export type AnyParameter = Parameter<unknown, unknown, boolean, string>;
 
+/**
+ * Puts a parameter into named parameter sets. A parameter mandatory only within its sets is optional in the
+ * TypeScript signature: whether it is missing depends on the set the call resolves to, which the binder checks.
+ */
+export function inParameterSets<T, I, R extends boolean, A extends string>(
+  sets: readonly string[],
+  parameter: Parameter<T, I, R, A>,
+): Parameter<T, I, false, A> {
+  return Object.freeze({ ...parameter, sets: Object.freeze([...sets]) }) as Parameter<T, I, false, A>;
+}
+
 interface CommonOptions<R extends boolean, A extends string> {
   readonly mandatory?: R;
   readonly aliases?: readonly A[];
   readonly psName?: string;
-  readonly sets?: readonly string[];
 }
 
 function parameter<T, I, R extends boolean, A extends string>(
@@ -39,7 +50,7 @@ function parameter<T, I, R extends boolean, A extends string>(
     mandatory: (options.mandatory ?? false) as R,
     aliases: Object.freeze([...(options.aliases ?? [])]),
     psName: options.psName,
-    sets: options.sets === undefined ? undefined : Object.freeze([...options.sets]),
+    sets: undefined,
     allowEmptyString,
     convert,
   });
@@ -58,14 +69,11 @@ function toInt32(value: unknown, psName: string): number {
   else if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim()))) numeric = Number(value.trim());
   else if (typeof value === 'boolean') numeric = value ? 1 : 0;
   else throw conversionError(value, psName, 'System.Int32', 'Input string was not in a correct format.');
-  if (!Number.isFinite(numeric)) throw conversionError(value, psName, 'System.Int32', 'Input string was not in a correct format.');
-  const floor = Math.floor(numeric);
-  const diff = numeric - floor;
-  const rounded = diff > 0.5 || (diff === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
-  if (rounded > 2147483647 || rounded < -2147483648) {
+  const result = castToInt32(numeric);
+  if (result === undefined) {
     throw conversionError(value, psName, 'System.Int32', 'Value was either too large or too small for an Int32.');
   }
-  return rounded;
+  return result;
 }
 
 interface IntOptions<R extends boolean, A extends string> extends CommonOptions<R, A> {

@@ -89,10 +89,9 @@ export class RedisDistributedCache implements DistributedCache {
       return data ?? null;
     }
     const applied = positiveDurationTicks(expectedSlidingMs, 'expectedSlidingMs');
+    const [expire, amount] = expireArguments(applied);
     const [fields] = await this.run('HMGET', () =>
-      execPipeline(
-        withExpire(this.redis.pipeline().hmgetBuffer(redisKey, ABSOLUTE_FIELD, SLIDING_FIELD, DATA_FIELD), redisKey, applied),
-      ),
+      execPipeline(this.redis.pipeline().hmgetBuffer(redisKey, ABSOLUTE_FIELD, SLIDING_FIELD, DATA_FIELD)[expire](redisKey, amount)),
     );
     const [absolute, sliding, data] = bufferFields(fields);
     if (absolute === null && sliding === null && data === null) return null;
@@ -155,6 +154,8 @@ export class RedisDistributedCache implements DistributedCache {
       this.startConnecting();
       return Promise.resolve();
     }
+    // After an outage ioredis is already reconnecting; limiting its attempts here would stop that for good.
+    if (this.everReady) return Promise.reject(this.unavailableError());
     this.connecting ??= this.connectOrGiveUp().finally(() => {
       this.connecting = undefined;
     });
@@ -229,7 +230,8 @@ export class RedisDistributedCache implements DistributedCache {
       await Promise.race([this.redis.quit().then(() => undefined, () => undefined), timeout]);
       clearTimeout(timer);
     }
-    this.redis.disconnect();
+    // Also stops a pending reconnect. Skipped at 'end', where ioredis would only arm a timer for a closed socket.
+    if (this.redis.status !== 'end') this.redis.disconnect();
   }
 
   private onReady(): void {
@@ -275,13 +277,7 @@ export class RedisDistributedCache implements DistributedCache {
     const status = this.redis.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by the
     // command timeout); after a failure nothing may wait for the reconnect.
-    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) {
-      throw new CacheUnavailableError(
-        `Redis ${this.endpoint} is unavailable (${messageOf(this.lastConnectionError ?? 'connection lost')}); ` +
-          'reconnecting in the background.',
-        { cause: this.lastConnectionError },
-      );
-    }
+    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) throw this.unavailableError();
     try {
       return await send();
     } catch (error) {
@@ -298,8 +294,18 @@ export class RedisDistributedCache implements DistributedCache {
         { cause: error },
       );
     }
-    const reason = this.lastConnectionError ?? error;
-    return new CacheUnavailableError(`Redis ${this.endpoint} is unavailable (${messageOf(reason)}).`, { cause: error });
+    // ioredis rejects the commands it held with its own bookkeeping error; the connection error says what went wrong.
+    const cause = this.lastConnectionError ?? error;
+    const reason = cause instanceof Error && cause.name === 'MaxRetriesPerRequestError' ? 'connection lost' : messageOf(cause);
+    return new CacheUnavailableError(`Redis ${this.endpoint} is unavailable (${reason}).`, { cause });
+  }
+
+  private unavailableError(): CacheUnavailableError {
+    const next = this.redis.status === 'end' ? 'connect() gave up; call it again to retry' : 'reconnecting in the background';
+    return new CacheUnavailableError(
+      `Redis ${this.endpoint} is unavailable (${messageOf(this.lastConnectionError ?? 'connection lost')}); ${next}.`,
+      { cause: this.lastConnectionError },
+    );
   }
 
   private closedError(): CacheUnavailableError {
@@ -309,8 +315,12 @@ export class RedisDistributedCache implements DistributedCache {
   /** .NET's refresh: only an entry with a sliding window moves, to min(absolute − now, sliding). */
   private async slide(redisKey: string, metadata: EntryMetadata): Promise<void> {
     const expiry = slidingExpiryTicks(metadata, ticksFromUnixMs(Date.now()));
-    if (expiry === undefined) return;
-    await this.run('EXPIRE', () => execPipeline(withExpire(this.redis.pipeline(), redisKey, expiry)));
+    if (expiry !== undefined) await this.expire(redisKey, expiry);
+  }
+
+  private async expire(redisKey: string, expiryTicks: bigint): Promise<void> {
+    const [command, amount] = expireArguments(expiryTicks);
+    await this.run(command.toUpperCase(), () => this.redis[command](redisKey, amount));
   }
 
   /**
@@ -324,7 +334,7 @@ export class RedisDistributedCache implements DistributedCache {
     // Without a sliding window .NET would not have touched the TTL: the absolute expiry, or none, stands.
     const restored = wanted ?? (metadata.absolute === undefined ? undefined : metadata.absolute - now);
     if (restored === undefined) await this.run('PERSIST', () => this.redis.persist(redisKey));
-    else await this.run('EXPIRE', () => execPipeline(withExpire(this.redis.pipeline(), redisKey, restored)));
+    else await this.expire(redisKey, restored);
   }
 }
 
@@ -356,10 +366,10 @@ class ErrorLogThrottle {
   }
 }
 
-/** StackExchange.Redis's KeyExpire: EXPIRE for whole seconds, PEXPIRE otherwise; negative deletes the key. */
-function withExpire(pipeline: ChainableCommander, redisKey: string, expiryTicks: bigint): ChainableCommander {
+/** StackExchange.Redis's KeyExpire: EXPIRE for whole seconds, PEXPIRE otherwise; a negative expiry deletes the key. */
+function expireArguments(expiryTicks: bigint): readonly ['expire' | 'pexpire', string] {
   const ms = expiryTicks / TICKS_PER_MILLISECOND;
-  return ms % 1000n === 0n ? pipeline.expire(redisKey, String(ms / 1000n)) : pipeline.pexpire(redisKey, String(ms));
+  return ms % 1000n === 0n ? ['expire', String(ms / 1000n)] : ['pexpire', String(ms)];
 }
 
 /** Runs a pipeline or transaction and returns the replies, rejecting with the first command error. */

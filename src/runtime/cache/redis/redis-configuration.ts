@@ -182,8 +182,8 @@ export function parseRedisUrl(text: string): RedisConnectionSettings {
     throw new Error('The Redis URL has a query or fragment, which is not supported; use a configuration string for options.');
   }
   const parsed: ParsedSettings = { endpoints: [parseEndpoint(url.host)], ssl: scheme === 'rediss' };
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const user = decodeUserInfo(url.username);
+  const password = decodeUserInfo(url.password);
   if (user !== '' && password === '') {
     throw new Error(`The Redis URL names user '${user}' without a password; expected redis[s]://user:password@host.`);
   }
@@ -382,6 +382,14 @@ function parseUrlOrExplain(text: string): URL {
     }
     // The text may hold a password, so it is not repeated.
     throw new Error('The Redis URL is malformed; expected redis[s]://[[user]:password@]host[:port][/database].');
+  }
+}
+
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new Error("The Redis URL's user or password holds an invalid %-escape; encode '%' as %25.");
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Starts one server under test on the server core. Its output goes to a file, never a pipe: kestrun-ts logs every
+ * request at debug level, and an unread pipe would fill and stall it. The file is opened for appending so that
+ * truncating it between measurements keeps it small without the server writing past a hole.
+ */
+import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../paths.ts';
+import type { ServerTarget } from '../targets.ts';
+import type { CertificateFiles } from './certificate.ts';
+import { findFreePort } from './free-port.ts';
+import { SERVER_CORE, hasExited, spawnPinned, stopProcess } from './pinned-process.ts';
+import { waitFor } from './wait-for.ts';
+
+export interface ServerLaunch {
+  readonly scratchDirectory: string;
+  readonly certificate: CertificateFiles;
+  readonly redisUrl: string;
+}
+
+export interface RunningServer {
+  readonly pid: number;
+  readonly baseUrl: string;
+  clearLog(): void;
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+/** Generous: the first start transpiles the whole of kestrun-ts through tsx. */
+const STARTUP_TIMEOUT_MS = 60_000;
+const LOG_TAIL_BYTES = 2_000;
+
+export async function startServer(target: ServerTarget, launch: ServerLaunch): Promise<RunningServer> {
+  if (!existsSync(join(REPOSITORY_ROOT, target.entry))) throw new Error(`${target.entry} does not exist.`);
+  const port = await findFreePort();
+  const logFile = join(launch.scratchDirectory, `${target.id}-${port}.log`);
+  const output = openSync(logFile, 'a');
+  // tsx as a loader rather than through npx: the pid spawned is then the server itself, not a launcher above it.
+  const child = spawnPinned(SERVER_CORE, process.execPath, ['--import', 'tsx', target.entry, ...target.args(launch.redisUrl, port)], {
+    cwd: REPOSITORY_ROOT,
+    env: {
+      ...process.env,
+      BENCH_PORT: String(port),
+      BENCH_TLS_KEY_FILE: launch.certificate.keyFile,
+      BENCH_TLS_CERT_FILE: launch.certificate.certFile,
+      BENCH_REDIS_URL: launch.redisUrl,
+    },
+    stdio: ['ignore', output, output],
+  });
+  closeSync(output);
+
+  const logTail = (): string => {
+    const text = readFileSync(logFile, 'utf8');
+    return text.slice(-LOG_TAIL_BYTES);
+  };
+  const listening = `Now listening on: https://127.0.0.1:${port}`;
+  try {
+    await waitFor(() => readFileSync(logFile, 'utf8').includes(listening), () => hasExited(child), STARTUP_TIMEOUT_MS);
+  } catch (error) {
+    await stopProcess(child);
+    throw new Error(`${target.label} did not report "${listening}": ${String(error)}\n--- log tail ---\n${logTail()}`);
+  }
+  if (child.pid === undefined) throw new Error(`${target.label} has no pid.`);
+  return {
+    pid: child.pid,
+    baseUrl: `https://127.0.0.1:${port}`,
+    clearLog: () => truncateSync(logFile, 0),
+    logTail,
+    stop: () => stopProcess(child),
+  };
+}

@@ -1,0 +1,29 @@
+import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { intParameter, objectParameter, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
+import { convertToJson } from '../../runtime/context/convert-to-json.ts';
+import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
+
+const CMDLET = 'Write-KrJsonResponse';
+
+export const writeKrJsonResponseParameters = {
+  inputObject: objectParameter({ mandatory: true }),
+  statusCode: intParameter(),
+  depth: intParameter({ min: 0, max: 100 }),
+  compress: switchParameter(),
+  contentType: stringParameter({ allowEmptyString: true }),
+};
+
+/**
+ * Write-KrJsonResponse: buffers the object as JSON (PowerShell's ConvertTo-Json, depth 10 by default) with
+ * `application/json; charset=utf-8`; the last write of a route wins.
+ */
+export const writeKrJsonResponse = defineCmdlet(CMDLET, writeKrJsonResponseParameters, ({ values }): void => {
+  const context = routeContextOrWarn(CMDLET);
+  if (context === undefined) return;
+  const depth = values.depth ?? 10;
+  const { json, truncated } = convertToJson(values.inputObject, depth, values.compress ?? false);
+  if (truncated) {
+    context.host.definition.logger.warning(`Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`);
+  }
+  context.response.write(json, values.statusCode ?? 200, values.contentType || 'application/json');
+});

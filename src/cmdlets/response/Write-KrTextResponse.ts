@@ -1,0 +1,23 @@
+import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { intParameter, objectParameter, stringParameter } from '../../runtime/binding/parameter.ts';
+import { powerShellText } from '../../runtime/context/powershell-text.ts';
+import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
+
+const CMDLET = 'Write-KrTextResponse';
+
+export const writeKrTextResponseParameters = {
+  inputObject: objectParameter({ mandatory: true, aliases: ['text'] }),
+  statusCode: intParameter(),
+  contentType: stringParameter({ allowEmptyString: true }),
+};
+
+/** Write-KrTextResponse: buffers the text with `text/plain; charset=utf-8`; the last write of a route wins. */
+export const writeKrTextResponse = defineCmdlet(CMDLET, writeKrTextResponseParameters, ({ values }): void => {
+  const context = routeContextOrWarn(CMDLET);
+  if (context === undefined) return;
+  if (values.inputObject === null || values.inputObject === undefined) {
+    throw new KrCmdletError(CMDLET, 'Input object cannot be null for text response.', { parameter: 'InputObject' });
+  }
+  context.response.write(powerShellText(values.inputObject), values.statusCode ?? 200, values.contentType || 'text/plain');
+});

@@ -1,0 +1,23 @@
+import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { stringParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { routeSessionOrWarn, sessionOperation } from '../../runtime/session/route-session.ts';
+
+const CMDLET = 'Set-KrSessionByte';
+
+/** A byte[]: a Buffer, a Uint8Array or an array of integers 0–255, and not empty (PowerShell's mandatory binding). */
+function isByteArray(value: unknown): value is Uint8Array | readonly number[] {
+  if (value instanceof Uint8Array) return value.length > 0;
+  return Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item) && item >= 0 && item <= 255);
+}
+
+/** Set-KrSessionByte: stores a copy of the bytes. */
+export const setKrSessionByte = defineCmdlet(
+  CMDLET,
+  { key: stringParameter({ mandatory: true }), value: typedParameter(isByteArray, 'System.Byte[]', { mandatory: true }) },
+  async ({ values }): Promise<void> => {
+    const session = routeSessionOrWarn(CMDLET);
+    if (session === undefined) return;
+    const bytes = values.value instanceof Uint8Array ? values.value : Uint8Array.from(values.value);
+    await sessionOperation(CMDLET, 'Value', () => session.set(values.key, bytes));
+  },
+);
