@@ -36,6 +36,7 @@ export { removeKrSession } from './cmdlets/session/Remove-KrSession.ts';
 export { clearKrSession } from './cmdlets/session/Clear-KrSession.ts';
 
 export { scriptParameters } from './runtime/script/script-parameters.ts';
+export { listeningUrls } from './runtime/server/listening-urls.ts';
 export { KrCmdletError, KrParameterBindingError } from './runtime/binding/cmdlet-error.ts';
 export type { KrContext } from './runtime/context/kr-context.ts';
 export type { KrLogger } from './runtime/logging/kr-logger.ts';

@@ -9,7 +9,7 @@ import { RedisDistributedCache } from '../../src/runtime/cache/redis/redis-cache
 import type { RedisCacheLog, RedisCacheLogLevel } from '../../src/runtime/cache/redis/redis-cache.ts';
 import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
 import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-configuration.ts';
-import { ticksFromUnixMs } from '../../src/runtime/cache/redis/ticks.ts';
+import { msFromTimeSpanTicks, ticksFromUnixMs, timeSpanTicksFromMs, unixMsFromTicks } from '../../src/runtime/cache/redis/ticks.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';
 
@@ -115,7 +115,24 @@ function callsBetween(before: Map<string, number>, after: Map<string, number>): 
   return delta;
 }
 
-describe('RedisDistributedCache', function () {
+describe('.NET ticks', () => {
+  it('convert DateTime ticks and Unix milliseconds both ways, beyond 2^53, without loss', () => {
+    expect(ticksFromUnixMs(0)).to.equal(621_355_968_000_000_000n);
+    const ms = Date.UTC(2026, 10, 22, 1, 2, 3, 456);
+    expect(ticksFromUnixMs(ms)).to.equal(621_355_968_000_000_000n + BigInt(ms) * 10_000n);
+    expect(unixMsFromTicks(ticksFromUnixMs(ms))).to.equal(ms);
+    expect(unixMsFromTicks(ticksFromUnixMs(ms) + 5_000n)).to.equal(ms + 0.5);
+  });
+
+  it('convert TimeSpan ticks and milliseconds both ways', () => {
+    expect(timeSpanTicksFromMs(TWENTY_MINUTES_MS)).to.equal(12_000_000_000n);
+    expect(timeSpanTicksFromMs(1.5)).to.equal(15_000n);
+    expect(msFromTimeSpanTicks(12_000_000_000n)).to.equal(TWENTY_MINUTES_MS);
+    expect(msFromTimeSpanTicks(-15_000n)).to.equal(-1.5);
+  });
+});
+
+describe('RedisDistributedCache', () => {
   describe('against the shared redis', () => {
     const instanceName = uniqueInstanceName();
     let cache: RedisDistributedCache;

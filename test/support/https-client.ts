@@ -1,0 +1,86 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  /** Every Set-Cookie header of the response. */
+  readonly setCookies: readonly string[];
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** One simulated client's cookies, as a browser or a PowerShell WebRequestSession keeps them. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(setCookies: readonly string[]): void {
+    for (const header of setCookies) {
+      const pair = header.split(';')[0] ?? '';
+      const equals = pair.indexOf('=');
+      if (equals > 0) this.cookies.set(pair.slice(0, equals), pair.slice(equals + 1));
+    }
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  header(): string | undefined {
+    return this.cookies.size === 0 ? undefined : [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+export interface RequestOptions {
+  readonly jar?: CookieJar;
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A real HTTP(S) request over a fresh connection, skipping certificate checks as Kestrun's tutorial tests do
+ * (-SkipCertificateCheck): the servers use throw-away self-signed certificates.
+ */
+export function fetchUrl(url: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const cookie = options.jar?.header();
+  return new Promise<HttpResult>((resolve, reject) => {
+    const req = send(
+      target,
+      {
+        method: options.method ?? 'GET',
+        headers: { ...(cookie === undefined ? {} : { cookie }), ...options.headers },
+        rejectUnauthorized: false,
+        agent: false,
+        timeout: options.timeoutMs ?? 15_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const setCookies = res.headers['set-cookie'] ?? [];
+          options.jar?.store(setCookies);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            setCookies,
+            json: <T>() => JSON.parse(body) as T,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`Request to ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
