@@ -60,7 +60,8 @@ interface ConsoleSink {
 function createConsoleSink(definition: ConsoleSinkDefinition): ConsoleSink {
   const render = compileOutputTemplate(definition.outputTemplate);
   const stderrFrom = definition.standardErrorFromLevel;
-  const toStderr = (level: LogLevel): boolean => stderrFrom !== undefined && isLevelEnabled(level, stderrFrom);
+  // isLevelEnabled(minimum, level): the event goes to stderr when it is at least as severe as stderrFrom.
+  const toStderr = (level: LogLevel): boolean => stderrFrom !== undefined && isLevelEnabled(stderrFrom, level);
   const transportFor = (target: NodeJS.WriteStream, accepts: (level: LogLevel) => boolean) => {
     const output = new BatchedOutput(target);
     const transport = new winston.transports.Stream({

@@ -57,6 +57,8 @@ export function explicitProtector(secrets: readonly string[]): CookieProtector {
  */
 export class SharedKeyRing {
   private current: CookieProtector | undefined;
+  /** The stored form of `current`, offered again if the store lost the ring (a Redis restart without persistence). */
+  private currentText: string | undefined;
   private loadedAt = 0;
   private pending: Promise<CookieProtector> | undefined;
 
@@ -73,9 +75,10 @@ export class SharedKeyRing {
 
   load(): Promise<CookieProtector> {
     this.pending ??= this.cache
-      .getOrCreateShared(KEY_RING_NAME, newStoredKeyRing())
+      .getOrCreateShared(KEY_RING_NAME, this.currentText ?? newStoredKeyRing())
       .then((text) => {
         this.current = new CookieProtector(parseStoredKeyRing(text));
+        this.currentText = text;
         this.loadedAt = this.clock();
         return this.current;
       })
