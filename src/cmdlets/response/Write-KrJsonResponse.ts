@@ -7,7 +7,9 @@ const CMDLET = 'Write-KrJsonResponse';
 
 export const writeKrJsonResponseParameters = {
   inputObject: objectParameter({ mandatory: true }),
-  statusCode: intParameter(),
+  // Kestrun leaves this unchecked and Kestrel fails when it applies the response; Node would hang up on a 1xx
+  // or answer an unlogged text 500 past 999, so the route fails here instead (500 JSON, error logged).
+  statusCode: intParameter({ min: 200, max: 999 }),
   depth: intParameter({ min: 0, max: 100 }),
   compress: switchParameter(),
   contentType: stringParameter({ allowEmptyString: true }),

@@ -19,10 +19,17 @@ export function buildApp(record: HostRecord, sessions: SessionEngine | undefined
   const verbsByPattern = new TrieRouter<readonly HttpVerb[]>();
 
   app.notFound((c) => {
+    const started = performance.now();
     const [matches] = verbsByPattern.match('ALL', c.req.path);
     const allowed = [...new Set(matches.flatMap(([verbs]) => verbs.map((verb) => verb.toUpperCase())))];
-    if (allowed.length > 0) return c.body(null, 405, { allow: allowed.join(', ') });
-    return c.body(null, 404);
+    const status = allowed.length > 0 ? 405 : 404;
+    // Unmatched requests are requests too: they get the same Debug line as routed ones.
+    const logger = record.definition.logger;
+    if (logger.isEnabled('Debug')) {
+      const elapsed = (performance.now() - started).toFixed(3);
+      logger.debug(`HTTP ${c.req.method} ${c.req.path} responded ${status} in ${elapsed} ms`);
+    }
+    return status === 405 ? c.body(null, 405, { allow: allowed.join(', ') }) : c.body(null, 404);
   });
   app.onError((error, c) => {
     record.definition.logger.error(`Unhandled error while serving ${c.req.method} ${c.req.path}`, error);

@@ -1,0 +1,72 @@
+/** Command-line flags of `npm run bench -- ...`. */
+import { parseArgs } from 'node:util';
+import { TARGET_IDS } from './targets.ts';
+import type { TargetId } from './targets.ts';
+
+export interface BenchOptions {
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  /** Also the number of distinct sessions, so that each connection can own one. */
+  readonly connections: number;
+  readonly threads: number;
+  /** Undefined when --only was not given: each mode has its own default set. */
+  readonly only: readonly TargetId[] | undefined;
+  readonly passes: number;
+  readonly memory: boolean;
+  /** Memory mode: requests in total. */
+  readonly requests: number;
+}
+
+export const USAGE = `Usage: npm run bench -- [flags]
+  --duration <s>      measured seconds per route (10)
+  --warmup <s>        discarded warm-up seconds per route (3)
+  --connections <n>   wrk connections, and distinct sessions (64)
+  --threads <n>       wrk threads (1); equal to --connections gives one session per connection
+  --only <ids>        subset of ${TARGET_IDS.join(',')}
+  --passes <n>        repeat the whole run; medians are reported (1)
+  --memory            memory mode: /session/counter RSS growth (kestrun unless --only names one server)
+  --requests <n>      memory mode: total requests (1000000)`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '64' },
+      threads: { type: 'string', default: '1' },
+      only: { type: 'string' },
+      passes: { type: 'string', default: '1' },
+      memory: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '1000000' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const options: BenchOptions = {
+    durationSeconds: positiveInteger('duration', values.duration),
+    warmupSeconds: positiveInteger('warmup', values.warmup),
+    connections: positiveInteger('connections', values.connections),
+    threads: positiveInteger('threads', values.threads),
+    only: values.only === undefined ? undefined : targetIds(values.only),
+    passes: positiveInteger('passes', values.passes),
+    memory: values.memory,
+    requests: positiveInteger('requests', values.requests),
+  };
+  if (options.threads > options.connections) throw new Error('--threads cannot exceed --connections: wrk needs a connection per thread.');
+  return options;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} takes a positive integer, not "${text}".`);
+  return value;
+}
+
+function targetIds(list: string): TargetId[] {
+  const ids = list.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const unknown = ids.filter((id) => !(TARGET_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0 || ids.length === 0) throw new Error(`--only takes some of ${TARGET_IDS.join(',')}, not "${list}".`);
+  return ids as TargetId[];
+}
