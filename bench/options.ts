@@ -66,7 +66,11 @@ function positiveInteger(flag: string, text: string): number {
 
 function targetIds(list: string): TargetId[] {
   const ids = list.split(',').map((id) => id.trim()).filter((id) => id !== '');
-  const unknown = ids.filter((id) => !(TARGET_IDS as readonly string[]).includes(id));
-  if (unknown.length > 0 || ids.length === 0) throw new Error(`--only takes some of ${TARGET_IDS.join(',')}, not "${list}".`);
-  return ids as TargetId[];
+  const known = ids.filter(isTargetId);
+  if (known.length !== ids.length || ids.length === 0) throw new Error(`--only takes some of ${TARGET_IDS.join(',')}, not "${list}".`);
+  return known;
+}
+
+function isTargetId(id: string): id is TargetId {
+  return TARGET_IDS.some((known) => known === id);
 }

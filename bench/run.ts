@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: throughput of kestrun-ts against bare Hono, express-session and @fastify/session over HTTPS with
+ * Redis sessions; `npm run bench -- --memory`: RSS growth of one server over a long run. See bench/README.md.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withBenchEnvironment } from './lifecycle/bench-environment.ts';
+import { runMemory } from './memory.ts';
+import { USAGE, parseOptions } from './options.ts';
+import type { BenchOptions } from './options.ts';
+import { RESULTS_DIRECTORY } from './paths.ts';
+import { describeMachine } from './report/machine.ts';
+import { renderMemoryReport } from './report/memory-report.ts';
+import { renderThroughputReport } from './report/throughput-report.ts';
+import { TARGETS, targetById } from './targets.ts';
+import { runThroughput } from './throughput.ts';
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const [fileName, report] = options.memory ? ['memory-latest.md', await memoryReport(options)] : ['latest.md', await throughputReport(options)];
+  console.log(`\n${report}`);
+  await mkdir(RESULTS_DIRECTORY, { recursive: true });
+  await writeFile(join(RESULTS_DIRECTORY, fileName), report);
+  console.log(`Written to bench/results/${fileName}`);
+}
+
+async function throughputReport(options: BenchOptions): Promise<string> {
+  const machine = describeMachine();
+  const targets = options.only === undefined ? TARGETS : TARGETS.filter((target) => options.only?.includes(target.id));
+  return withBenchEnvironment(async (environment) =>
+    renderThroughputReport(await runThroughput(options, targets, environment), options, machine, environment),
+  );
+}
+
+async function memoryReport(options: BenchOptions): Promise<string> {
+  const [id = 'kestrun', ...others] = options.only ?? [];
+  if (others.length > 0) throw new Error('--memory measures one server: give --only a single id.');
+  const machine = describeMachine();
+  const target = targetById(id);
+  return withBenchEnvironment(async (environment) => renderMemoryReport(await runMemory(options, target, environment), options, machine, environment));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
