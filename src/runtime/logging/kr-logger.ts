@@ -95,6 +95,8 @@ class WinstonKrLogger implements KrLogger {
     this.effectiveMinimum = this.sinks.length === 0 ? -1 : Math.min(WINSTON_LEVELS[configuration.minimumLevel], sinkMinimum);
     this.winston = winston.createLogger({
       levels: WINSTON_LEVELS,
+      // winston's default logger format serialises every event to JSON; the sinks render their own lines.
+      format: winston.format((info) => info)(),
       level: configuration.minimumLevel,
       transports:
         this.sinks.length === 0
