@@ -38,26 +38,35 @@ function psNameOf(key: string, parameter: AnyParameter): string {
   return parameter.psName ?? key.charAt(0).toUpperCase() + key.slice(1);
 }
 
-/** Maps every accepted name, lower-cased, to its canonical key: PowerShell parameter names are case-insensitive. */
-function nameIndex(schema: ParameterSchema): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const [key, parameter] of Object.entries(schema)) {
-    index.set(key.toLowerCase(), key);
-    for (const alias of parameter.aliases) index.set(alias.toLowerCase(), key);
-  }
-  return index;
+/**
+ * What binding needs to know of a schema, worked out once per schema: route cmdlets are bound on every request.
+ * `names` maps every accepted name (as declared, and lower-cased: PowerShell names are case-insensitive) to its key.
+ */
+interface SchemaPlan {
+  readonly names: ReadonlyMap<string, string>;
+  readonly psNames: ReadonlyMap<string, string>;
+  readonly mandatory: readonly string[];
 }
 
-const nameIndexCache = new WeakMap<ParameterSchema, Map<string, string>>();
+const plans = new WeakMap<ParameterSchema, SchemaPlan>();
 
-function cachedNameIndex(schema: ParameterSchema): Map<string, string> {
-  let index = nameIndexCache.get(schema);
-  if (index === undefined) {
-    index = nameIndex(schema);
-    nameIndexCache.set(schema, index);
+function planOf(schema: ParameterSchema): SchemaPlan {
+  let plan = plans.get(schema);
+  if (plan === undefined) {
+    const names = new Map<string, string>();
+    const psNames = new Map<string, string>();
+    for (const [key, parameter] of Object.entries(schema)) {
+      for (const name of [key, ...parameter.aliases]) names.set(name, key).set(name.toLowerCase(), key);
+      psNames.set(key, psNameOf(key, parameter));
+    }
+    const mandatory = Object.keys(schema).filter((key) => schema[key]?.mandatory);
+    plan = { names, psNames, mandatory };
+    plans.set(schema, plan);
   }
-  return index;
+  return plan;
 }
+
+const ALL_PARAMETER_SETS = '__AllParameterSets';
 
 function resolveParameterSet(
   cmdlet: string,
@@ -65,7 +74,7 @@ function resolveParameterSet(
   bound: ReadonlySet<string>,
   options: BindingOptions,
 ): string {
-  const allSets = options.parameterSets ?? ['__AllParameterSets'];
+  const allSets = options.parameterSets ?? [ALL_PARAMETER_SETS];
   let candidates = [...allSets];
   for (const key of bound) {
     const sets = schema[key]?.sets;
@@ -78,13 +87,22 @@ function resolveParameterSet(
     );
   }
   if (candidates.length === 1) return candidates[0] as string;
+  // As PowerShell does, a set whose mandatory parameters are all bound wins over one that would miss some
+  // (Add-KrEndpoint's `protocols` alone selects SelfSignedCert, not CertFile without its CertPath).
+  const satisfied = candidates.filter((set) =>
+    Object.entries(schema).every(
+      ([key, parameter]) => !parameter.mandatory || parameter.sets === undefined || !parameter.sets.includes(set) || bound.has(key),
+    ),
+  );
+  if (satisfied.length === 1) return satisfied[0] as string;
+  const pool = satisfied.length > 0 ? satisfied : candidates;
   // Prefer a set whose own (set-specific) parameters were bound, then the declared default.
-  const specific = candidates.filter((set) =>
+  const specific = pool.filter((set) =>
     [...bound].some((key) => schema[key]?.sets?.length === 1 && schema[key]?.sets?.[0] === set),
   );
   if (specific.length === 1) return specific[0] as string;
   const fallback = options.defaultParameterSet;
-  return fallback !== undefined && candidates.includes(fallback) ? fallback : (candidates[0] as string);
+  return fallback !== undefined && pool.includes(fallback) ? fallback : (pool[0] as string);
 }
 
 /**
@@ -105,19 +123,22 @@ export function bindParameters<S extends ParameterSchema>(
       `Cannot bind parameters: expected an object of named parameters, such as ${cmdlet.replace(/^(\w)(\w*)-/, (_, a: string, b: string) => a.toLowerCase() + b)}({ ... }), but got ${Array.isArray(input) ? 'an array' : typeof input}.`,
     );
   }
-  const index = cachedNameIndex(schema);
+  const plan = planOf(schema);
   const values: Record<string, unknown> = {};
   const bound = new Set<string>();
-  const explicitNulls = new Set<string>();
-  for (const [name, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
-    const key = index.get(name.toLowerCase());
+  let explicitNulls: Set<string> | undefined;
+  const named = (input ?? {}) as Record<string, unknown>;
+  for (const name in named) {
+    if (!Object.hasOwn(named, name)) continue;
+    const key = plan.names.get(name) ?? plan.names.get(name.toLowerCase());
     if (key === undefined) {
       throw new KrParameterBindingError(cmdlet, `A parameter cannot be found that matches parameter name '${name}'.`, name);
     }
-    const parameter = schema[key] as AnyParameter;
-    const psName = psNameOf(key, parameter);
+    const value = named[name];
     if (value === undefined) continue;
-    if (bound.has(key) || explicitNulls.has(key)) {
+    const parameter = schema[key] as AnyParameter;
+    const psName = plan.psNames.get(key) as string;
+    if (bound.has(key) || explicitNulls?.has(key)) {
       throw new KrParameterBindingError(
         cmdlet,
         `Cannot bind parameter because parameter '${psName}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax.`,
@@ -125,7 +146,7 @@ export function bindParameters<S extends ParameterSchema>(
       );
     }
     if (value === null) {
-      explicitNulls.add(key);
+      (explicitNulls ??= new Set()).add(key);
       continue;
     }
     if (parameter.mandatory && value === '' && !parameter.allowEmptyString) {
@@ -144,25 +165,26 @@ export function bindParameters<S extends ParameterSchema>(
     bound.add(key);
   }
 
-  const parameterSet = resolveParameterSet(cmdlet, schema, bound, options);
-  for (const key of explicitNulls) {
-    const parameter = schema[key] as AnyParameter;
-    const inSet = parameter.sets === undefined || parameter.sets.includes(parameterSet);
-    if (parameter.mandatory && inSet) {
-      const psName = psNameOf(key, parameter);
+  const parameterSet = options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, bound, options);
+  const inSet = (key: string): boolean => {
+    const sets = schema[key]?.sets;
+    return sets === undefined || sets.includes(parameterSet);
+  };
+  for (const key of explicitNulls ?? []) {
+    if (schema[key]?.mandatory && inSet(key)) {
+      const psName = plan.psNames.get(key) as string;
       throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
     }
   }
-  const missing = Object.entries(schema)
-    .filter(([key, parameter]) => parameter.mandatory && !bound.has(key))
-    .filter(([, parameter]) => parameter.sets === undefined || parameter.sets.includes(parameterSet))
-    .map(([key, parameter]) => psNameOf(key, parameter));
-  if (missing.length > 0) {
-    throw new KrParameterBindingError(
-      cmdlet,
-      `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
-      missing[0],
-    );
+  if (plan.mandatory.length > 0) {
+    const missing = plan.mandatory.filter((key) => !bound.has(key) && inSet(key)).map((key) => plan.psNames.get(key) as string);
+    if (missing.length > 0) {
+      throw new KrParameterBindingError(
+        cmdlet,
+        `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
+        missing[0],
+      );
+    }
   }
   return { values: values as BoundValues<S>, bound: bound as ReadonlySet<keyof S & string>, parameterSet };
 }
