@@ -3,6 +3,7 @@
  * server's RSS read after every chunk. The first sample (after the first chunk) is the baseline: by then the code
  * is compiled, the caches are warm and the heap has grown to its working size, so later growth would be a leak.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findMisbehaviour } from './client/correctness.ts';
 import { createSeededSessions } from './client/sessions.ts';
@@ -10,11 +11,11 @@ import type { BenchEnvironment } from './lifecycle/bench-environment.ts';
 import { startServer } from './lifecycle/server-process.ts';
 import type { BenchOptions } from './options.ts';
 import { readRssKiB } from './process-stats.ts';
+import { formatInteger } from './report/format.ts';
 import { ROUTES } from './targets.ts';
 import type { ServerTarget } from './targets.ts';
 import { buildLuaScript } from './wrk/lua-script.ts';
 import { runWrk } from './wrk/run-wrk.ts';
-import { writeFile } from 'node:fs/promises';
 
 export const CHUNK_REQUESTS = 100_000;
 /** An upper bound per chunk, far above what even express needs for 100,000 requests. */
@@ -59,14 +60,10 @@ export async function runMemory(options: BenchOptions, target: ServerTarget, env
       server.clearLog();
       const sample = { afterRequests: requests, rssKiB: readRssKiB(server.pid) };
       samples.push(sample);
-      console.log(`  ${formatCount(sample.afterRequests)} requests: RSS ${(sample.rssKiB / 1024).toFixed(1)} MiB, ${errors} errors so far`);
+      console.log(`  ${formatInteger(sample.afterRequests)} requests: RSS ${(sample.rssKiB / 1024).toFixed(1)} MiB, ${errors} errors so far`);
     }
     return { target, samples, errors };
   } finally {
     await server.stop();
   }
-}
-
-function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
 }

@@ -15,6 +15,9 @@ import type { MachineDescription } from './machine.ts';
 
 const PEERS: readonly TargetId[] = ['express', 'fastify'];
 const NOT_AVAILABLE = 'n/a';
+const SERVER_CPU_NOTE =
+  'Server CPU is the server process\'s CPU time over the measured wall time. Near 100% the server was the bottleneck, ' +
+  'as intended; well below it, something else (wrk, Redis, another tenant of the machine) held it back and the row is suspect.';
 
 export function renderThroughputReport(
   run: ThroughputRun,
@@ -31,6 +34,7 @@ export function renderThroughputReport(
     renderHeader('kestrun-ts benchmark', machine, environment, setup),
     '## Throughput',
     resultsTable(rows, options.passes),
+    SERVER_CPU_NOTE,
     '## kestrun-ts against its peers (req/s ratio on the same route; above 1 means kestrun-ts is faster)',
     peersTable(rows),
     tailLatency(rows),

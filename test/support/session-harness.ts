@@ -16,9 +16,11 @@ import { freezeDefinition } from '../../src/runtime/host/server-definition.ts';
 import type { RouteHandler, SessionDefinition } from '../../src/runtime/host/server-definition.ts';
 import { getDefaultLogger } from '../../src/runtime/logging/logger-manager.ts';
 import { createRouteDispatcher } from '../../src/runtime/pipeline/route-dispatch.ts';
+import { explicitProtector } from '../../src/runtime/session/key-ring.ts';
 import { SessionEngine } from '../../src/runtime/session/session-engine.ts';
+import { createSessionKey } from '../../src/runtime/session/session-format.ts';
 import { CaptureLogger } from './capture-logger.ts';
-import type { CookieJar } from './https-client.ts';
+import { CookieJar } from './https-client.ts';
 
 export type CacheOperation = 'get' | 'set' | 'refresh' | 'remove' | 'getOrCreateShared' | 'setShared';
 
@@ -35,6 +37,8 @@ export class CountingCache implements DistributedCache {
   readonly description: string;
   readonly calls: CacheCall[] = [];
   readonly stalled = new Set<CacheOperation>();
+  /** Milliseconds every call waits before it reaches the inner cache, as over a network. */
+  latencyMs = 0;
 
   constructor(readonly inner: DistributedCache) {
     this.description = `counting ${inner.description}`;
@@ -57,6 +61,7 @@ export class CountingCache implements DistributedCache {
   private record<T>(operation: CacheOperation, key: string, forward: () => Promise<T>): Promise<T> {
     this.calls.push({ operation, key });
     if (this.stalled.has(operation)) return new Promise<T>(() => {});
+    if (this.latencyMs > 0) return new Promise((resolve) => setTimeout(resolve, this.latencyMs)).then(forward);
     return forward();
   }
 
@@ -210,4 +215,44 @@ export async function defaultLoggerWarnings<T>(run: () => T | Promise<T>): Promi
     if (hadOwn) logger.warning = original;
     else delete (logger as { warning?: unknown }).warning;
   }
+}
+
+export const SESSION_COOKIE = '.AspNetCore.Session';
+
+/** The blob a client's session has in the store, found through the session key its cookie carries. */
+export async function storedSession(cache: DistributedCache, jar: CookieJar, cookieName = SESSION_COOKIE): Promise<Buffer | null> {
+  const inner = cache instanceof CountingCache ? cache.inner : cache;
+  return inner.get(sessionKeyOf(jar.get(cookieName)));
+}
+
+/**
+ * A revision-2 session blob built by hand, as a .NET application would store it: 20-byte header (revision, count,
+ * id), then each key and value with their big-endian lengths. Independent of the serializer under test.
+ */
+export function dotnetSessionBlob(entries: ReadonlyArray<readonly [string, Buffer]>, id = Buffer.alloc(16, 0xab)): Buffer {
+  const header = Buffer.alloc(4);
+  header[0] = 2;
+  header.writeUIntBE(entries.length, 1, 3);
+  const parts: Buffer[] = [header, id];
+  for (const [key, value] of entries) {
+    const keyBytes = Buffer.from(key, 'utf8');
+    const keyLength = Buffer.alloc(2);
+    keyLength.writeUInt16BE(keyBytes.length);
+    const valueLength = Buffer.alloc(4);
+    valueLength.writeUInt32BE(value.length);
+    parts.push(keyLength, keyBytes, valueLength, value);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Puts a blob into the store under a fresh session key and returns a jar whose cookie names that session, signed
+ * with `secret`: the app must be built with `session: { protectionKeys: [secret] }`.
+ */
+export async function seedSession(cache: DistributedCache, blob: Buffer, secret: string, jar = new CookieJar()): Promise<CookieJar> {
+  const inner = cache instanceof CountingCache ? cache.inner : cache;
+  const sessionKey = createSessionKey();
+  await inner.set(sessionKey, blob, { slidingExpirationMs: 20 * 60_000 });
+  jar.set(SESSION_COOKIE, explicitProtector([secret]).protect(sessionKey));
+  return jar;
 }

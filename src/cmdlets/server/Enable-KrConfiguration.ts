@@ -20,7 +20,7 @@ export const enableKrConfigurationParameters = {
 export const enableKrConfiguration = defineCmdlet('Enable-KrConfiguration', enableKrConfigurationParameters, ({ values }) => {
   const record = resolveServer('Enable-KrConfiguration', values.server);
   const wasConfigured = record.engine !== undefined;
-  ensureConfigured(record);
+  ensureConfigured('Enable-KrConfiguration', record);
   if (!wasConfigured && !values.quiet) {
     process.stdout.write(`Kestrun server configuration enabled successfully.\nServer Name: ${record.definition.name}\n`);
   }

@@ -1,7 +1,7 @@
 import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { parseRedisConfiguration } from '../../runtime/cache/redis/redis-configuration.ts';
+import { parseRedisConfiguration, toIoredisOptions } from '../../runtime/cache/redis/redis-configuration.ts';
 import type { RedisConfigurationOptions } from '../../runtime/cache/redis/redis-configuration.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
@@ -21,8 +21,28 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** RedisCacheOptions property names, by their lower-case spelling: PowerShell property names are case-insensitive. */
+const REDIS_OPTION_KEYS: ReadonlyMap<string, keyof KrRedisCacheOptions> = new Map([
+  ['configuration', 'configuration'],
+  ['configurationoptions', 'configurationOptions'],
+  ['instancename', 'instanceName'],
+]);
+
 function isRedisCacheOptions(value: unknown): value is KrRedisCacheOptions {
-  return isPlainObject(value) && Object.keys(value).every((key) => ['configuration', 'configurationoptions', 'instancename'].includes(key.toLowerCase()));
+  return isPlainObject(value) && Object.keys(value).every((key) => REDIS_OPTION_KEYS.has(key.toLowerCase()));
+}
+
+/** The options with their keys in canonical spelling, so that `{ InstanceName: 'app:' }` is not silently ignored. */
+function canonicalOptions(options: KrRedisCacheOptions): KrRedisCacheOptions {
+  const canonical: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    const name = REDIS_OPTION_KEYS.get(key.toLowerCase()) as keyof KrRedisCacheOptions;
+    if (name in canonical) {
+      throw new KrCmdletError(CMDLET, `options sets '${name}' more than once (property names are case-insensitive).`, { parameter: 'Options' });
+    }
+    canonical[name] = value;
+  }
+  return canonical as KrRedisCacheOptions;
 }
 
 function isConfigurationOptions(value: unknown): value is RedisConfigurationOptions {
@@ -60,8 +80,9 @@ export const addKrDistributedRedisCache = defineCmdlet(
         'A distributed cache implementation is already registered. Only one distributed cache can be registered per host.',
       );
     }
-    const configurationOptions = values.options?.configurationOptions ?? values.configurationOptions;
-    const configuration = values.options?.configuration ?? values.configuration;
+    const options = values.options === undefined ? undefined : canonicalOptions(values.options);
+    const configurationOptions = options?.configurationOptions ?? values.configurationOptions;
+    const configuration = options?.configuration ?? values.configuration;
     const source = configurationOptions ?? configuration;
     if (source === undefined) {
       throw new KrCmdletError(CMDLET, 'Give the Redis connection as configuration (a configuration string or URL) or configurationOptions.', {
@@ -71,6 +92,8 @@ export const addKrDistributedRedisCache = defineCmdlet(
     let settings;
     try {
       settings = parseRedisConfiguration(source);
+      // Settings the client cannot use (Sentinel) are refused here, where the script can still be fixed.
+      toIoredisOptions(settings);
     } catch (error) {
       throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), {
         parameter: configurationOptions === undefined ? 'Configuration' : 'ConfigurationOptions',
@@ -79,7 +102,7 @@ export const addKrDistributedRedisCache = defineCmdlet(
     }
     return commitDefinition(record, {
       ...current,
-      cache: { kind: 'redis', settings, instanceName: values.options?.instanceName ?? values.instanceName ?? '' },
+      cache: { kind: 'redis', settings, instanceName: options?.instanceName ?? values.instanceName ?? '' },
     });
   },
   { parameterSets: ['Items', 'Options'], defaultParameterSet: 'Items' },

@@ -3,6 +3,7 @@ import { ConversionFailure } from '../../runtime/binding/conversion-failure.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumParameter, inParameterSets, intParameter, stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { convertToTimeSpanMs } from '../../runtime/binding/timespan.ts';
+import { validateMemoryCacheOptions } from '../../runtime/cache/memory-cache.ts';
 import type { MemoryDistributedCacheOptions } from '../../runtime/cache/memory-cache.ts';
 import { sessionCookieBuilder } from '../../runtime/cookies/cookie-builder.ts';
 import type { CookieBuilder } from '../../runtime/cookies/cookie-builder.ts';
@@ -13,6 +14,8 @@ import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
 import { isServerReference } from '../../runtime/host/server-reference.ts';
 
 const CMDLET = 'Add-KrSession';
+/** An HMAC key should carry at least 128 bits; 32 characters of a random secret do, with room to spare. */
+const MIN_PROTECTION_KEY_LENGTH = 32;
 /** ASP.NET Core SessionOptions defaults. */
 const DEFAULT_IDLE_TIMEOUT_MS = 20 * 60_000;
 const DEFAULT_IO_TIMEOUT_MS = 60_000;
@@ -24,11 +27,29 @@ export interface KrSessionOptions {
   readonly ioTimeout?: number | string;
 }
 
-const SESSION_OPTION_KEYS = new Set(['cookie', 'idletimeout', 'iotimeout']);
+/** SessionOptions property names, by their lower-case spelling: PowerShell property names are case-insensitive. */
+const SESSION_OPTION_KEYS: ReadonlyMap<string, keyof KrSessionOptions> = new Map([
+  ['cookie', 'cookie'],
+  ['idletimeout', 'idleTimeout'],
+  ['iotimeout', 'ioTimeout'],
+]);
 
 function isSessionOptions(value: unknown): value is KrSessionOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   return Object.keys(value).every((key) => SESSION_OPTION_KEYS.has(key.toLowerCase()));
+}
+
+/** The options with their keys in canonical spelling, so that `{ IdleTimeout: 30 }` is not silently ignored. */
+function canonicalOptions(options: KrSessionOptions): KrSessionOptions {
+  const canonical: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    const name = SESSION_OPTION_KEYS.get(key.toLowerCase()) as keyof KrSessionOptions;
+    if (name in canonical) {
+      throw new KrCmdletError(CMDLET, `options sets '${name}' more than once (property names are case-insensitive).`, { parameter: 'Options' });
+    }
+    canonical[name] = value;
+  }
+  return canonical as KrSessionOptions;
 }
 
 const MEMORY_OPTION_KEYS = new Set(['sizeLimit', 'compactionPercentage', 'expirationScanFrequencyMs']);
@@ -83,7 +104,22 @@ export const addKrSession = defineCmdlet(
     if (current.session !== undefined) {
       throw new KrCmdletError(CMDLET, 'Session services are already registered. Only one session configuration can be registered per host.');
     }
-    const options = values.options;
+    const options = values.options === undefined ? undefined : canonicalOptions(values.options);
+    if (values.memoryCacheOptions !== undefined) {
+      try {
+        validateMemoryCacheOptions(values.memoryCacheOptions);
+      } catch (error) {
+        throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), { parameter: 'MemoryCacheOptions', cause: error });
+      }
+    }
+    const weakKey = values.protectionKeys?.find((secret) => secret.length < MIN_PROTECTION_KEY_LENGTH);
+    if (weakKey !== undefined) {
+      throw new KrCmdletError(
+        CMDLET,
+        `Each protection key must be at least ${MIN_PROTECTION_KEY_LENGTH} characters long (one has ${weakKey.length}); use a random secret.`,
+        { parameter: 'ProtectionKeys' },
+      );
+    }
     const cookie = options?.cookie ?? values.cookie ?? sessionCookieBuilder;
     if (cookie.name === null) {
       // Kestrun accepts it and then fails every request with a 500; refusing it here names the fix.

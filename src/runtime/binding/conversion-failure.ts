@@ -12,14 +12,15 @@ export class ConversionFailure extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'System.Object[]';
   if (typeof value === 'function') return 'System.Management.Automation.ScriptBlock';
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
 export function jsTypeName(value: unknown): string {
-  if (value === null) return 'null';
+  // undefined reaches here inside arrays (['a', undefined]); reading .constructor of it would crash the binder.
+  if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'System.Object[]';
   switch (typeof value) {
     case 'string':

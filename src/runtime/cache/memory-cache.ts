@@ -30,6 +30,23 @@ const DEFAULT_EXPIRATION_SCAN_FREQUENCY_MS = 60_000;
 // setInterval silently turns longer delays into 1 ms.
 const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
+/**
+ * Throws a RangeError for options the cache cannot work with, so that Add-KrSession can refuse them when the
+ * script calls it rather than when the server starts.
+ */
+export function validateMemoryCacheOptions(options: MemoryDistributedCacheOptions): void {
+  const sizeLimit = options.sizeLimit ?? DEFAULT_SIZE_LIMIT;
+  const compactionPercentage = options.compactionPercentage ?? DEFAULT_COMPACTION_PERCENTAGE;
+  const scanFrequencyMs = options.expirationScanFrequencyMs ?? DEFAULT_EXPIRATION_SCAN_FREQUENCY_MS;
+  if (!(sizeLimit > 0)) throw new RangeError(`sizeLimit must be a positive number of bytes, got ${sizeLimit}.`);
+  if (!(compactionPercentage >= 0 && compactionPercentage <= 1)) {
+    throw new RangeError(`compactionPercentage must be between 0 and 1, got ${compactionPercentage}.`);
+  }
+  if (!(scanFrequencyMs > 0 && scanFrequencyMs <= MAX_TIMER_DELAY_MS)) {
+    throw new RangeError(`expirationScanFrequencyMs must be between 1 and ${MAX_TIMER_DELAY_MS} milliseconds, got ${scanFrequencyMs}.`);
+  }
+}
+
 export class MemoryDistributedCache implements DistributedCache {
   readonly description = 'memory';
   private readonly entries = new Map<string, MemoryCacheEntry>();
@@ -48,15 +65,7 @@ export class MemoryDistributedCache implements DistributedCache {
     this.compactionPercentage = options.compactionPercentage ?? DEFAULT_COMPACTION_PERCENTAGE;
     this.scanFrequencyMs = options.expirationScanFrequencyMs ?? DEFAULT_EXPIRATION_SCAN_FREQUENCY_MS;
     this.clock = options.clock ?? Date.now;
-    if (!(this.sizeLimit > 0)) throw new RangeError(`sizeLimit must be a positive number of bytes, got ${this.sizeLimit}.`);
-    if (!(this.compactionPercentage >= 0 && this.compactionPercentage <= 1)) {
-      throw new RangeError(`compactionPercentage must be between 0 and 1, got ${this.compactionPercentage}.`);
-    }
-    if (!(this.scanFrequencyMs > 0 && this.scanFrequencyMs <= MAX_TIMER_DELAY_MS)) {
-      throw new RangeError(
-        `expirationScanFrequencyMs must be between 1 and ${MAX_TIMER_DELAY_MS} milliseconds, got ${this.scanFrequencyMs}.`,
-      );
-    }
+    validateMemoryCacheOptions(options);
     this.lastScanAt = this.clock();
     // .NET only scans when the cache is used; the timer also reclaims memory in a process that has gone idle,
     // and unref() keeps it from holding the process open.

@@ -53,9 +53,14 @@ function urlHost(host: string): string {
 export function configureHost(record: HostRecord): ConfiguredHost {
   const definition = record.definition;
   const logger = definition.logger;
+  if (definition.session !== undefined && definition.cache === undefined) {
+    // ASP.NET Core fails the same way when UseSession finds no IDistributedCache.
+    throw new Error(
+      `Server '${definition.name}' has sessions but no distributed cache: Add-KrSession was called with noDistributedMemoryCache and no cache was added (Add-KrDistributedRedisCache).`,
+    );
+  }
   const cache = definition.cache === undefined ? undefined : createCache(definition.cache, logger);
-  const sessions =
-    definition.session === undefined || cache === undefined ? undefined : new SessionEngine(definition.session, cache, logger);
+  const sessions = definition.session === undefined || cache === undefined ? undefined : new SessionEngine(definition.session, cache, logger);
   const { app, addRoute } = buildApp(record, sessions);
   const servers: GracefulServer[] = [];
   const listeners: ListenerDescription[] = [];

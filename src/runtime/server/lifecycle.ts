@@ -4,10 +4,18 @@ import type { ConfiguredHost, HostRecord } from '../host/host-registry.ts';
 import { closeAllLoggers } from '../logging/logger-manager.ts';
 import { configureHost } from './host-engine.ts';
 
-/** Enable-KrConfiguration: builds the engine once; a second call does nothing, as in Kestrun. */
-export function ensureConfigured(record: HostRecord): ConfiguredHost {
+/**
+ * Enable-KrConfiguration: builds the engine once; a second call does nothing, as in Kestrun. A definition that
+ * cannot be built fails with Kestrun's "Failed to apply configuration." and stays as it was.
+ */
+export function ensureConfigured(cmdlet: string, record: HostRecord): ConfiguredHost {
   if (record.engine === undefined) {
-    record.engine = configureHost(record);
+    try {
+      record.engine = configureHost(record);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new KrCmdletError(cmdlet, `Failed to apply configuration. ${message}`, { cause: error });
+    }
     record.state = 'configured';
     record.definition.logger.debug(`Server '${record.definition.name}' configured.`);
   }
@@ -28,7 +36,7 @@ export async function startHost(cmdlet: string, record: HostRecord, options: Sta
   if (record.state === 'stopped') {
     throw new KrCmdletError(cmdlet, `Server '${record.definition.name}' was stopped; create a new server with New-KrServer.`);
   }
-  const engine = ensureConfigured(record);
+  const engine = ensureConfigured(cmdlet, record);
   const name = record.definition.name;
   const logger = record.definition.logger;
   print(options.quiet, `Starting Kestrun server '${name}' ...`);

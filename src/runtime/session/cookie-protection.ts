@@ -7,6 +7,8 @@ const SESSION_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const MAX_PROTECTED_COOKIE_LENGTH = 256;
 /** Binds a MAC to this use, as Data Protection's purpose string "SessionMiddleware" does. */
 const PURPOSE = 'kestrun-ts:SessionMiddleware:v1';
+/** Key ids are short tokens; only such an id is repeated in a log message. */
+const PRINTABLE_KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface ProtectionKey {
   /** Short identifier written into every cookie, so that verification picks the right key without trying all. */
@@ -47,10 +49,16 @@ export class CookieProtector {
     const [sessionKey, keyId, signature] = parts as [string, string, string];
     if (!SESSION_KEY.test(sessionKey)) return { ok: false, reason: 'the cookie carries no valid session key' };
     const key = this.byId.get(keyId);
-    if (key === undefined) return { ok: false, reason: `the key ${keyId} was not found in the key ring` };
+    if (key === undefined) {
+      // The id comes from the client, %-decoded: echoing anything but a plain token would let it forge log lines.
+      const shown = PRINTABLE_KEY_ID.test(keyId) ? keyId : '(not a valid key id)';
+      return { ok: false, reason: `the key ${shown} was not found in the key ring` };
+    }
     const expected = mac(key, sessionKey);
     const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // Node's decoder skips invalid characters and ignores the unused low bits of the last one, so several
+    // spellings decode to the same MAC; only the canonical one that protect() writes is accepted.
+    if (given.length !== expected.length || given.toString('base64url') !== signature || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'the cookie signature does not match' };
     }
     return { ok: true, sessionKey };

@@ -71,7 +71,16 @@ export class RequestSession {
       this.engine.logger.information(`Accessing expired session, Key:${this.sessionKey}`);
       return;
     }
-    const stored = deserializeSession(blob);
+    let stored: ReturnType<typeof deserializeSession>;
+    try {
+      stored = deserializeSession(blob);
+    } catch (error) {
+      // A truncated or corrupt blob cannot heal: failing the load would lock the client out for as long as its
+      // visits keep sliding the entry's expiry. Its data is lost either way, so it is replaced like an unknown revision.
+      this.engine.logger.warning(`The stored session is corrupt and is replaced by an empty one, Key:${this.sessionKey}`, error);
+      this.modified = true;
+      return;
+    }
     if (stored === null) {
       // An unreadable revision is replaced by an empty session at commit, as ASP.NET Core does.
       this.modified = true;

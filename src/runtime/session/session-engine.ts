@@ -8,6 +8,8 @@ import type { CookieProtector } from './cookie-protection.ts';
 import { explicitProtector, SharedKeyRing } from './key-ring.ts';
 import { RequestSession } from './request-session.ts';
 
+const MAX_TIMER_DELAY_MS = 0x7fffffff;
+
 /**
  * Everything the sessions of one server share: the store, the cookie, the timeouts and the cookie-protection
  * keys. Opening a request's session costs one small object; all I/O waits until a route touches it.
@@ -32,7 +34,8 @@ export class SessionEngine {
     this.cookieName = (definition.cookie.name ?? '').toLowerCase();
     this.trustProxy = definition.trustProxy;
     this.failOnStoreError = definition.storeErrorMode === 'Fail';
-    this.ioTimeoutMs = definition.ioTimeoutMs;
+    // setTimeout runs a longer delay after 1 ms, which would fail every load; 24.8 days is as good as no limit.
+    this.ioTimeoutMs = Math.min(definition.ioTimeoutMs, MAX_TIMER_DELAY_MS);
     this.getOptions = Object.freeze({ expectedSlidingMs: definition.idleTimeoutMs });
     this.setOptions = Object.freeze({ slidingExpirationMs: definition.idleTimeoutMs });
     if (definition.protectionKeys.length > 0) this.fixedProtector = explicitProtector(definition.protectionKeys);
