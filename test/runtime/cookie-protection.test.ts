@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHmac, randomBytes } from 'node:crypto';
 import { MemoryDistributedCache } from '../../src/runtime/cache/memory-cache.ts';
-import { CookieProtector, MAX_PROTECTED_COOKIE_LENGTH, protectionKey } from '../../src/runtime/session/cookie-protection.ts';
+import { CookieProtector, MAX_PROTECTED_COOKIE_LENGTH, protectionKey, VERIFIED_COOKIE_CACHE_SIZE } from '../../src/runtime/session/cookie-protection.ts';
 import type { UnprotectResult } from '../../src/runtime/session/cookie-protection.ts';
 import { explicitProtector, KEY_RING_NAME, KEY_RING_REFRESH_MS, newStoredKeyRing, SharedKeyRing } from '../../src/runtime/session/key-ring.ts';
 import { createSessionKey } from '../../src/runtime/session/session-format.ts';
@@ -234,6 +234,34 @@ describe('cookie protection', () => {
       expect(Buffer.from(ring.keys[0]?.secret as string, 'base64')).to.have.length(32);
       expect(ring.keys[0]?.created).to.equal('2025-01-01T00:00:00.000Z');
       expect((JSON.parse(newStoredKeyRing()) as StoredRing).keys[0]?.secret).to.not.equal(ring.keys[0]?.secret);
+    });
+  });
+
+  describe('remembering verified cookies', () => {
+    it('still refuses a tampered value after the genuine one was verified and remembered', () => {
+      const protector = explicitProtector(['remembered secret']);
+      const genuine = protector.protect(SESSION_KEY);
+      expect(protector.unprotect(genuine)).to.deep.equal({ ok: true, sessionKey: SESSION_KEY });
+      const tampered = `${genuine.slice(0, -1)}${genuine.endsWith('A') ? 'B' : 'A'}`;
+      expect(protector.unprotect(tampered).ok).to.equal(false);
+      expect(protector.unprotect(tampered).ok).to.equal(false);
+      expect(protector.unprotect(genuine)).to.deep.equal({ ok: true, sessionKey: SESSION_KEY });
+    });
+
+    it('keeps verifying every cookie once more have been seen than it remembers', () => {
+      const protector = explicitProtector(['bounded secret']);
+      const keys = Array.from({ length: VERIFIED_COOKIE_CACHE_SIZE + 10 }, () => createSessionKey());
+      const cookies = keys.map((key) => protector.protect(key));
+      for (const cookie of cookies) expect(protector.unprotect(cookie).ok).to.equal(true);
+      for (const [index, cookie] of cookies.entries()) {
+        expect(protector.unprotect(cookie)).to.deep.equal({ ok: true, sessionKey: keys[index] });
+      }
+    });
+
+    it('does not carry what one ring verified over to another ring', () => {
+      const cookie = explicitProtector(['first ring secret']).protect(SESSION_KEY);
+      expect(explicitProtector(['first ring secret']).unprotect(cookie).ok).to.equal(true);
+      expect(explicitProtector(['second ring secret']).unprotect(cookie).ok).to.equal(false);
     });
   });
 });

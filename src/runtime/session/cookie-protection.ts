@@ -7,6 +7,11 @@ const SESSION_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const MAX_PROTECTED_COOKIE_LENGTH = 256;
 /** Binds a MAC to this use, as Data Protection's purpose string "SessionMiddleware" does. */
 const PURPOSE = 'kestrun-ts:SessionMiddleware:v1';
+/**
+ * How many verified cookie values a protector remembers. A returning client's cookie is then checked with one
+ * map lookup instead of an HMAC; only values that verified are kept, so a forged value is never remembered.
+ */
+export const VERIFIED_COOKIE_CACHE_SIZE = 10_000;
 /** Key ids are short tokens; only such an id is repeated in a log message. */
 const PRINTABLE_KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -27,6 +32,8 @@ export type UnprotectResult =
  */
 export class CookieProtector {
   private readonly byId: ReadonlyMap<string, ProtectionKey>;
+  /** Cookie value → session key, for values that verified under this ring. */
+  private readonly verified = new Map<string, string>();
 
   constructor(private readonly keys: readonly ProtectionKey[]) {
     if (keys.length === 0) throw new Error('A cookie-protection key ring needs at least one key.');
@@ -43,6 +50,18 @@ export class CookieProtector {
   }
 
   unprotect(value: string): UnprotectResult {
+    const known = this.verified.get(value);
+    if (known !== undefined) return { ok: true, sessionKey: known };
+    const result = this.verify(value);
+    if (result.ok) {
+      // Dropping the oldest entry keeps the map bounded; Map iterates in insertion order.
+      if (this.verified.size >= VERIFIED_COOKIE_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(value, result.sessionKey);
+    }
+    return result;
+  }
+
+  private verify(value: string): UnprotectResult {
     if (value.length > MAX_PROTECTED_COOKIE_LENGTH) return { ok: false, reason: 'the cookie value is too long' };
     const parts = value.split('.');
     if (parts.length !== 3) return { ok: false, reason: 'the cookie value is malformed' };

@@ -51,7 +51,8 @@ export class RequestSession {
   private async load(): Promise<void> {
     const engine = this.engine;
     try {
-      const existingKey = await engine.readSessionKey(this.request);
+      const pendingKey = engine.readSessionKey(this.request);
+      const existingKey = pendingKey instanceof Promise ? await pendingKey : pendingKey;
       this.isNewKey = existingKey === undefined;
       this.sessionKey = existingKey ?? createSessionKey();
       if (!this.isNewKey) {

@@ -60,11 +60,17 @@ export class SessionEngine {
   /**
    * The session key the request's cookie carries, or undefined when there is none or it does not verify.
    * A tampered, forged, truncated or oversized cookie starts a new session with a warning, never an error.
+   * Synchronous once the key ring is loaded, which is every request but the first ones.
    */
-  async readSessionKey(request: KrRequest): Promise<string | undefined> {
+  readSessionKey(request: KrRequest): string | undefined | Promise<string | undefined> {
     const value = request.cookies[this.cookieName];
     if (value === undefined) return undefined;
-    const result = (await this.protector()).unprotect(value);
+    const protector = this.protector();
+    return protector instanceof Promise ? protector.then((ready) => this.verify(ready, value)) : this.verify(protector, value);
+  }
+
+  private verify(protector: CookieProtector, value: string): string | undefined {
+    const result = protector.unprotect(value);
     if (result.ok) return result.sessionKey;
     this.logger.warning(`Error unprotecting the session cookie: ${result.reason}. A new session is started.`);
     return undefined;

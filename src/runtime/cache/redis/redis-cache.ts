@@ -275,17 +275,22 @@ export class RedisDistributedCache implements DistributedCache {
   }
 
   /** Sends a command unless the connection is known to be down, and turns every failure into CacheUnavailableError. */
-  private async run<T>(command: string, send: () => Promise<T>): Promise<T> {
-    if (this.closing !== undefined) throw this.closedError();
+  private run<T>(command: string, send: () => Promise<T>): Promise<T> {
+    if (this.closing !== undefined) return Promise.reject(this.closedError());
     const status = this.redis.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by the
     // command timeout); after a failure nothing may wait for the reconnect.
-    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) throw this.unavailableError();
+    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return Promise.reject(this.unavailableError());
+    // Not an async function: on the hot path one promise less is measurably cheaper.
+    let sent: Promise<T>;
     try {
-      return await send();
+      sent = send();
     } catch (error) {
-      throw this.toCacheError(command, error);
+      return Promise.reject(this.toCacheError(command, error));
     }
+    return sent.catch((error: unknown) => {
+      throw this.toCacheError(command, error);
+    });
   }
 
   private toCacheError(command: string, error: unknown): CacheUnavailableError {
