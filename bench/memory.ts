@@ -17,7 +17,7 @@ import type { ServerTarget } from './targets.ts';
 import { buildLuaScript } from './wrk/lua-script.ts';
 import { runWrk } from './wrk/run-wrk.ts';
 
-export const CHUNK_REQUESTS = 100_000;
+const CHUNK_REQUESTS = 100_000;
 /** An upper bound per chunk, far above what even express needs for 100,000 requests. */
 const CHUNK_TIME_LIMIT_SECONDS = 300;
 
@@ -33,6 +33,7 @@ export interface MemoryRun {
 }
 
 export async function runMemory(options: BenchOptions, target: ServerTarget, environment: BenchEnvironment): Promise<MemoryRun> {
+  if (!target.sessions) throw new Error(`--memory loads ${ROUTES.counter}, which ${target.label} does not serve.`);
   const server = await startServer(target, environment);
   try {
     const misbehaviour = await findMisbehaviour(target, server.baseUrl);

@@ -16,7 +16,8 @@ import { TARGETS, targetById } from './targets.ts';
 import { runThroughput } from './throughput.ts';
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const options = readOptions();
+  if (options === undefined) return;
   if (options === 'help') {
     console.log(USAGE);
     return;
@@ -26,6 +27,17 @@ async function main(): Promise<void> {
   await mkdir(RESULTS_DIRECTORY, { recursive: true });
   await writeFile(join(RESULTS_DIRECTORY, fileName), report);
   console.log(`Written to bench/results/${fileName}`);
+}
+
+/** A mistyped flag deserves the usage, not a stack trace. */
+function readOptions(): BenchOptions | 'help' | undefined {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return undefined;
+  }
 }
 
 async function throughputReport(options: BenchOptions): Promise<string> {

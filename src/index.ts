@@ -40,6 +40,7 @@ export { listeningUrls } from './runtime/server/listening-urls.ts';
 export { KrCmdletError, KrParameterBindingError } from './runtime/binding/cmdlet-error.ts';
 export type { KrContext } from './runtime/context/kr-context.ts';
 export type { KrLogger } from './runtime/logging/kr-logger.ts';
+export { KrLoggerBase } from './runtime/logging/kr-logger.ts';
 export type { LogLevel } from './runtime/logging/log-level.ts';
 export type { CookieBuilder } from './runtime/cookies/cookie-builder.ts';
 export type { RedisConfigurationOptions } from './runtime/cache/redis/redis-configuration.ts';

@@ -12,9 +12,10 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
   for (const finalize of finalizers) finalize();
 });
-// Turning signals into exit() makes the 'exit' handler run; the default action would skip it.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => process.exit(130));
+// Turning signals into exit() makes the 'exit' handler run; the default action would skip it. Codes follow the shell's 128 + n.
+const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
+  process.once(signal, () => process.exit(code));
 }
 
 export function killOnExit(child: ChildProcess): void {

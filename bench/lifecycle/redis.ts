@@ -39,7 +39,11 @@ export async function startRedis(): Promise<BenchRedis> {
     await stopProcess(child);
     throw new Error(`redis-server did not start: ${String(error)}\n${output}`);
   }
-  // Listeners stay attached: they keep draining the pipes so a chatty redis never blocks on a full one.
+  child.stdout?.off('data', collect);
+  child.stderr?.off('data', collect);
+  // Still drained, or redis would block on a full pipe if it ever logged enough.
+  child.stdout?.resume();
+  child.stderr?.resume();
   return {
     url: `redis://127.0.0.1:${port}`,
     description: `private redis-server on 127.0.0.1:${port}, core ${LOAD_CORE}`,

@@ -22,7 +22,6 @@ export interface RunningServer {
   readonly pid: number;
   readonly baseUrl: string;
   clearLog(): void;
-  logTail(): string;
   stop(): Promise<void>;
 }
 
@@ -49,23 +48,18 @@ export async function startServer(target: ServerTarget, launch: ServerLaunch): P
   });
   closeSync(output);
 
-  const logTail = (): string => {
-    const text = readFileSync(logFile, 'utf8');
-    return text.slice(-LOG_TAIL_BYTES);
-  };
   const listening = `Now listening on: https://127.0.0.1:${port}`;
   try {
     await waitFor(() => readFileSync(logFile, 'utf8').includes(listening), () => hasExited(child), STARTUP_TIMEOUT_MS);
   } catch (error) {
     await stopProcess(child);
-    throw new Error(`${target.label} did not report "${listening}": ${String(error)}\n--- log tail ---\n${logTail()}`);
+    throw new Error(`${target.label} did not report "${listening}": ${String(error)}\n--- log tail ---\n${readFileSync(logFile, 'utf8').slice(-LOG_TAIL_BYTES)}`);
   }
   if (child.pid === undefined) throw new Error(`${target.label} has no pid.`);
   return {
     pid: child.pid,
     baseUrl: `https://127.0.0.1:${port}`,
     clearLog: () => truncateSync(logFile, 0),
-    logTail,
     stop: () => stopProcess(child),
   };
 }

@@ -20,12 +20,14 @@ export function renderMemoryReport(run: MemoryRun, options: BenchOptions, machin
     `${options.connections} sessions; RSS is VmRSS of the server process.`;
   const verdict = Math.abs(growth) <= GROWTH_TOLERANCE ? 'within' : 'NOT within';
   return `${[
-    renderHeader('kestrun-ts memory check', machine, environment, setup),
+    renderHeader(`Memory check: ${run.target.label}`, machine, environment, setup),
     '## Result',
-    `- RSS after ${formatInteger(first.afterRequests)} requests: ${mebibytes(first.rssKiB)} MiB`,
-    `- RSS after ${formatInteger(last.afterRequests)} requests: ${mebibytes(last.rssKiB)} MiB`,
-    `- Change: ${(growth * 100).toFixed(1)}%, ${verdict} ${GROWTH_TOLERANCE * 100}% of the first sample`,
-    `- Errors (non-2xx/3xx and socket errors): ${run.errors}`,
+    [
+      `- RSS after ${formatInteger(first.afterRequests)} requests: ${mebibytes(first.rssKiB)} MiB`,
+      `- RSS after ${formatInteger(last.afterRequests)} requests: ${mebibytes(last.rssKiB)} MiB`,
+      `- Change: ${(growth * 100).toFixed(1)}%, ${verdict} ${GROWTH_TOLERANCE * 100}% of the first sample`,
+      `- Errors (non-2xx/3xx and socket errors): ${run.errors}`,
+    ].join('\n'),
     '## Samples',
     markdownTable(
       ['Requests', 'RSS MiB'],

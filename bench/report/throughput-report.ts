@@ -39,7 +39,7 @@ export function renderThroughputReport(
     peersTable(rows),
     tailLatency(rows),
   ];
-  if (run.failures.size > 0) sections.push('## No figure', failureList(run.failures));
+  if (run.failures.size > 0) sections.push('## Failures (no figure from the failing pass on)', failureList(run.failures));
   return `${sections.join('\n\n')}\n`;
 }
 

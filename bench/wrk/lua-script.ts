@@ -7,6 +7,8 @@
  * The `done` hook prints one parseable line, since wrk's own summary rounds latencies and mixes units.
  */
 export const RESULT_MARKER = 'BENCH_RESULT';
+/** Printed by each thread that reached its request limit: wrk itself would idle on until -d runs out. */
+export const THREAD_DONE_MARKER = 'BENCH_THREAD_DONE';
 
 export interface LuaScriptOptions {
   readonly path: string;
@@ -66,7 +68,9 @@ function responseLimit(requestsPerThread: number): string {
 local responses = 0
 function response(status, headers, body)
   responses = responses + 1
-  if responses >= ${requestsPerThread} then
+  if responses == ${requestsPerThread} then
+    io.write("${THREAD_DONE_MARKER}\\n")
+    io.flush()
     wrk.thread:stop()
   end
 end

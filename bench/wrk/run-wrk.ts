@@ -1,6 +1,6 @@
 /** Runs wrk on the load core against one URL and reads the line the script's `done` hook prints. */
 import { LOAD_CORE, spawnPinned } from '../lifecycle/pinned-process.ts';
-import { RESULT_MARKER } from './lua-script.ts';
+import { RESULT_MARKER, THREAD_DONE_MARKER } from './lua-script.ts';
 
 export interface WrkOptions {
   readonly url: string;
@@ -46,7 +46,15 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
     const child = spawnPinned(LOAD_CORE, 'wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let interrupted = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      // SIGINT is wrk's own way to end a run early, summary and done hook included.
+      if (!interrupted && output.split(THREAD_DONE_MARKER).length - 1 >= options.threads) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const watchdog = setTimeout(() => child.kill('SIGKILL'), options.durationSeconds * 1000 + OVERRUN_MS);
     child.once('error', (error) => {

@@ -75,7 +75,29 @@ describe('Add-KrSinkConsole (addKrSinkConsole)', () => {
     expect(stdout).to.match(/^\[\d{2}:\d{2}:\d{2} ERR\] route failed\nError: disk on fire\n\s+at /);
   });
 
-  it('batches a turn of log lines into one write (the console sink writes once per event-loop turn)', async () => {
+  it('writes buffered lines by itself, in one write, shortly after they are logged', async () => {
+    const logger = register(newKrLogger().addKrSinkConsole());
+    const original = process.stdout.write;
+    let written = '';
+    const firstWrite = new Promise<void>((resolve) => {
+      process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+        written += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        resolve();
+        return true;
+      }) as typeof process.stdout.write;
+    });
+    try {
+      logger.information('first');
+      logger.information('second');
+      expect(written).to.equal('');
+      await firstWrite;
+    } finally {
+      process.stdout.write = original;
+    }
+    expect(written).to.match(/^\[\d\d:\d\d:\d\d INF\] first\n\[\d\d:\d\d:\d\d INF\] second\n$/);
+  });
+
+  it('batches log lines into one write', async () => {
     const logger = register(newKrLogger().addKrSinkConsole());
     const { stdout, stdoutWrites } = await captureOutput(() => {
       for (let index = 0; index < 5; index++) logger.information(`line ${index}`);

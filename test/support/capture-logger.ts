@@ -1,4 +1,5 @@
-import type { KrLogger, LogLevel } from '../../src/index.ts';
+import type { LogLevel } from '../../src/index.ts';
+import { KrLoggerBase } from '../../src/runtime/logging/kr-logger.ts';
 
 export interface CapturedEvent {
   readonly level: LogLevel;
@@ -7,7 +8,7 @@ export interface CapturedEvent {
 }
 
 /** A logger that keeps what it is told, so that tests can assert on warnings and errors. */
-export class CaptureLogger implements KrLogger {
+export class CaptureLogger extends KrLoggerBase {
   readonly name = 'capture';
   readonly events: CapturedEvent[] = [];
 
@@ -16,24 +17,6 @@ export class CaptureLogger implements KrLogger {
   }
   write(level: LogLevel, message: string, error?: unknown): void {
     this.events.push({ level, message, error });
-  }
-  verbose(message: string, error?: unknown): void {
-    this.write('Verbose', message, error);
-  }
-  debug(message: string, error?: unknown): void {
-    this.write('Debug', message, error);
-  }
-  information(message: string, error?: unknown): void {
-    this.write('Information', message, error);
-  }
-  warning(message: string, error?: unknown): void {
-    this.write('Warning', message, error);
-  }
-  error(message: string, error?: unknown): void {
-    this.write('Error', message, error);
-  }
-  fatal(message: string, error?: unknown): void {
-    this.write('Fatal', message, error);
   }
   async close(): Promise<void> {}
 

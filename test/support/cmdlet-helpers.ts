@@ -2,10 +2,11 @@ import { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { expect } from 'chai';
 import { KrCmdletError, stopKrServer } from '../../src/index.ts';
+import { flushConsoleSinks } from '../../src/runtime/logging/kr-logger.ts';
 import { CaptureLogger } from './capture-logger.ts';
 import type { CapturedEvent } from './capture-logger.ts';
 
-/** One turn of the event loop: the console sink writes its batched lines on setImmediate. */
+/** One turn of the event loop. */
 export function nextTurn(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
@@ -30,8 +31,8 @@ function recorder(chunks: string[]): WriteFunction {
 }
 
 /**
- * Runs `run` with process.stdout and process.stderr captured, then waits one event-loop turn so that the
- * console sink's batched write lands inside the capture. `run` may look at stdout so far, to check what was
+ * Runs `run` with process.stdout and process.stderr captured, then flushes the console sinks so that their
+ * batched write lands inside the capture. `run` may look at stdout so far, to check what was
  * written before that turn. The real streams are restored even on failure.
  */
 export async function captureOutput<T>(run: (stdoutSoFar: () => string) => T | Promise<T>): Promise<CapturedOutput<T>> {
@@ -43,7 +44,7 @@ export async function captureOutput<T>(run: (stdoutSoFar: () => string) => T | P
   process.stderr.write = recorder(err);
   try {
     const result = await run(() => out.join(''));
-    await nextTurn();
+    flushConsoleSinks();
     return { result, stdout: out.join(''), stderr: err.join(''), stdoutWrites: out.length };
   } finally {
     process.stdout.write = originalOut;

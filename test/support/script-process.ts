@@ -10,6 +10,8 @@ export interface ScriptProcess {
   readonly url: string;
   readonly child: ChildProcess;
   output(): string;
+  /** Resolves once the output matches: log lines reach it in batches, a few milliseconds after they are logged. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Sends SIGTERM and resolves with the exit code once the process has exited. */
   stop(): Promise<number | null>;
   /** Resolves with the exit code when the process exits on its own. */
@@ -47,6 +49,21 @@ export function startScript(script: string, options: StartOptions = {}): Promise
     url,
     child,
     output: () => output,
+    waitForOutput: (pattern, timeoutMs = 5000) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(output)) return resolve();
+        const timer = setTimeout(() => {
+          child.stdout?.off('data', check);
+          reject(new Error(`${script} never printed ${pattern}. Output:\n${output}`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (!pattern.test(output)) return;
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          resolve();
+        };
+        child.stdout?.on('data', check);
+      }),
     exited: () => exitCode(child),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -178,7 +178,7 @@ describe('tutorial 19.2 sessions with Redis (scripts/19.2-sessions-redis.ts)', f
       const hello = await fetchUrl(`${server.url}/hello`, { jar });
       expect(hello.status).to.equal(200);
       expect(hello.body).to.equal('Hello, Session World!');
-      expect(server.output()).to.match(/Session store unavailable/);
+      await server.waitForOutput(/Session store unavailable/);
 
       await redis.restart();
       // A restarted Redis without persistence is empty: the session starts over, on the same cookie.

@@ -1,5 +1,6 @@
 import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { parseRedisConfiguration, toIoredisOptions } from '../../runtime/cache/redis/redis-configuration.ts';
 import type { RedisConfigurationOptions } from '../../runtime/cache/redis/redis-configuration.ts';
@@ -17,33 +18,7 @@ export interface KrRedisCacheOptions {
   readonly instanceName?: string;
 }
 
-function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** RedisCacheOptions property names, by their lower-case spelling: PowerShell property names are case-insensitive. */
-const REDIS_OPTION_KEYS: ReadonlyMap<string, keyof KrRedisCacheOptions> = new Map([
-  ['configuration', 'configuration'],
-  ['configurationoptions', 'configurationOptions'],
-  ['instancename', 'instanceName'],
-]);
-
-function isRedisCacheOptions(value: unknown): value is KrRedisCacheOptions {
-  return isPlainObject(value) && Object.keys(value).every((key) => REDIS_OPTION_KEYS.has(key.toLowerCase()));
-}
-
-/** The options with their keys in canonical spelling, so that `{ InstanceName: 'app:' }` is not silently ignored. */
-function canonicalOptions(options: KrRedisCacheOptions): KrRedisCacheOptions {
-  const canonical: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    const name = REDIS_OPTION_KEYS.get(key.toLowerCase()) as keyof KrRedisCacheOptions;
-    if (name in canonical) {
-      throw new KrCmdletError(CMDLET, `options sets '${name}' more than once (property names are case-insensitive).`, { parameter: 'Options' });
-    }
-    canonical[name] = value;
-  }
-  return canonical as KrRedisCacheOptions;
-}
+const REDIS_CACHE_OPTIONS = new OptionsShape<KrRedisCacheOptions>(['configuration', 'configurationOptions', 'instanceName']);
 
 function isConfigurationOptions(value: unknown): value is RedisConfigurationOptions {
   return isPlainObject(value);
@@ -53,7 +28,7 @@ export const addKrDistributedRedisCacheParameters = {
   server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
   options: inParameterSets(
     ['Options'],
-    typedParameter(isRedisCacheOptions, 'Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions', { mandatory: true }),
+    typedParameter(REDIS_CACHE_OPTIONS.matches, 'Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions', { mandatory: true }),
   ),
   configurationOptions: inParameterSets(['Items'], typedParameter(isConfigurationOptions, 'StackExchange.Redis.ConfigurationOptions')),
   configuration: inParameterSets(['Items'], stringParameter()),
@@ -80,7 +55,7 @@ export const addKrDistributedRedisCache = defineCmdlet(
         'A distributed cache implementation is already registered. Only one distributed cache can be registered per host.',
       );
     }
-    const options = values.options === undefined ? undefined : canonicalOptions(values.options);
+    const options = values.options === undefined ? undefined : REDIS_CACHE_OPTIONS.canonical(CMDLET, 'Options', values.options);
     const configurationOptions = options?.configurationOptions ?? values.configurationOptions;
     const configuration = options?.configuration ?? values.configuration;
     const source = configurationOptions ?? configuration;

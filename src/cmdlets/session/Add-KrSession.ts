@@ -2,6 +2,7 @@ import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { ConversionFailure } from '../../runtime/binding/conversion-failure.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumParameter, inParameterSets, intParameter, stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { convertToTimeSpanMs } from '../../runtime/binding/timespan.ts';
 import { validateMemoryCacheOptions } from '../../runtime/cache/memory-cache.ts';
 import type { MemoryDistributedCacheOptions } from '../../runtime/cache/memory-cache.ts';
@@ -27,30 +28,7 @@ export interface KrSessionOptions {
   readonly ioTimeout?: number | string;
 }
 
-/** SessionOptions property names, by their lower-case spelling: PowerShell property names are case-insensitive. */
-const SESSION_OPTION_KEYS: ReadonlyMap<string, keyof KrSessionOptions> = new Map([
-  ['cookie', 'cookie'],
-  ['idletimeout', 'idleTimeout'],
-  ['iotimeout', 'ioTimeout'],
-]);
-
-function isSessionOptions(value: unknown): value is KrSessionOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.keys(value).every((key) => SESSION_OPTION_KEYS.has(key.toLowerCase()));
-}
-
-/** The options with their keys in canonical spelling, so that `{ IdleTimeout: 30 }` is not silently ignored. */
-function canonicalOptions(options: KrSessionOptions): KrSessionOptions {
-  const canonical: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    const name = SESSION_OPTION_KEYS.get(key.toLowerCase()) as keyof KrSessionOptions;
-    if (name in canonical) {
-      throw new KrCmdletError(CMDLET, `options sets '${name}' more than once (property names are case-insensitive).`, { parameter: 'Options' });
-    }
-    canonical[name] = value;
-  }
-  return canonical as KrSessionOptions;
-}
+const SESSION_OPTIONS = new OptionsShape<KrSessionOptions>(['cookie', 'idleTimeout', 'ioTimeout']);
 
 const MEMORY_OPTION_KEYS = new Set(['sizeLimit', 'compactionPercentage', 'expirationScanFrequencyMs']);
 
@@ -61,7 +39,7 @@ function isMemoryCacheOptions(value: unknown): value is MemoryDistributedCacheOp
 
 export const addKrSessionParameters = {
   server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
-  options: inParameterSets(['Options'], typedParameter(isSessionOptions, 'Microsoft.AspNetCore.Builder.SessionOptions', { mandatory: true })),
+  options: inParameterSets(['Options'], typedParameter(SESSION_OPTIONS.matches, 'Microsoft.AspNetCore.Builder.SessionOptions', { mandatory: true })),
   cookie: inParameterSets(['Items'], typedParameter(isCookieBuilder, 'Microsoft.AspNetCore.Http.CookieBuilder')),
   idleTimeout: inParameterSets(['Items'], intParameter({ min: 1 })),
   ioTimeout: inParameterSets(['Items'], intParameter({ min: 1, psName: 'IOTimeout' })),
@@ -104,7 +82,7 @@ export const addKrSession = defineCmdlet(
     if (current.session !== undefined) {
       throw new KrCmdletError(CMDLET, 'Session services are already registered. Only one session configuration can be registered per host.');
     }
-    const options = values.options === undefined ? undefined : canonicalOptions(values.options);
+    const options = values.options === undefined ? undefined : SESSION_OPTIONS.canonical(CMDLET, 'Options', values.options);
     if (values.memoryCacheOptions !== undefined) {
       try {
         validateMemoryCacheOptions(values.memoryCacheOptions);

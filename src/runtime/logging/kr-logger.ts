@@ -1,5 +1,5 @@
-import { Writable } from 'node:stream';
 import winston from 'winston';
+import TransportStream from 'winston-transport';
 import { compileOutputTemplate } from './console-format.ts';
 import type { LogEvent } from './console-format.ts';
 import { isLevelEnabled, LOG_LEVELS, WINSTON_LEVELS } from './log-level.ts';
@@ -22,102 +22,79 @@ export interface KrLogger {
 
 const EVENT = Symbol.for('kestrun-ts.event');
 
-type WinstonInfo = winston.Logform.TransformableInfo & { [EVENT]?: LogEvent };
+interface SinkInfo {
+  readonly level: string;
+  readonly message: unknown;
+  readonly [EVENT]?: LogEvent;
+}
+
+/** Buffered console output is written at least this often, and at once when it grows past FLUSH_BYTES. */
+const FLUSH_INTERVAL_MS = 20;
+const FLUSH_BYTES = 16 * 1024;
+const liveSinks = new Set<ConsoleSinkLike>();
+interface ConsoleSinkLike {
+  flush(): void;
+}
+/** Writes every console sink's buffered lines now. */
+export function flushConsoleSinks(): void {
+  for (const sink of liveSinks) sink.flush();
+}
+
+// Whatever is still buffered when the process exits (process.exit included) is written synchronously.
+process.on('exit', flushConsoleSinks);
 
 /**
- * Console output is gathered and written once per turn of the event loop: under load a server logs a line
- * per request, and a write per line would cost a system call each.
+ * A console sink as a winston transport. Lines are rendered from the Serilog-style template and written in
+ * batches: under load a server logs a line per request, and a write per line (or per turn of the event loop,
+ * which under load carries a request or two) costs a system call each. winston's generic Stream transport
+ * also costs a Writable hop and a setImmediate per line (3.9 µs against 1.2 µs here).
  */
-class BatchedOutput extends Writable {
-  private buffered = '';
-  private flushScheduled = false;
+class ConsoleSink extends TransportStream {
+  private readonly render: (event: LogEvent) => string;
+  private readonly stderrFrom: LogLevel | undefined;
+  private stdoutBuffer = '';
+  private stderrBuffer = '';
+  private flushTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly target: NodeJS.WriteStream) {
-    super({ decodeStrings: false });
+  constructor(definition: ConsoleSinkDefinition) {
+    super({ level: definition.restrictedToMinimumLevel });
+    this.render = compileOutputTemplate(definition.outputTemplate);
+    this.stderrFrom = definition.standardErrorFromLevel;
+    liveSinks.add(this);
   }
 
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+  override log(info: SinkInfo, next: () => void): void {
+    const event = info[EVENT];
+    if (event !== undefined) {
+      const line = this.render(event);
+      // isLevelEnabled(minimum, level): the event goes to stderr when it is at least as severe as stderrFrom.
+      if (this.stderrFrom !== undefined && isLevelEnabled(this.stderrFrom, event.level)) this.stderrBuffer += line;
+      else this.stdoutBuffer += line;
+      if (this.stdoutBuffer.length + this.stderrBuffer.length >= FLUSH_BYTES) this.flush();
+      else if (this.flushTimer === undefined) {
+        this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+        this.flushTimer.unref();
+      }
     }
-    done();
+    next();
   }
 
   flush(): void {
-    this.flushScheduled = false;
-    if (this.buffered) this.target.write(this.buffered);
-    this.buffered = '';
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.stdoutBuffer) process.stdout.write(this.stdoutBuffer);
+    if (this.stderrBuffer) process.stderr.write(this.stderrBuffer);
+    this.stdoutBuffer = '';
+    this.stderrBuffer = '';
   }
 }
 
-interface ConsoleSink {
-  readonly transports: winston.transport[];
-  readonly outputs: BatchedOutput[];
-}
-
-function createConsoleSink(definition: ConsoleSinkDefinition): ConsoleSink {
-  const render = compileOutputTemplate(definition.outputTemplate);
-  const stderrFrom = definition.standardErrorFromLevel;
-  // isLevelEnabled(minimum, level): the event goes to stderr when it is at least as severe as stderrFrom.
-  const toStderr = (level: LogLevel): boolean => stderrFrom !== undefined && isLevelEnabled(stderrFrom, level);
-  const transportFor = (target: NodeJS.WriteStream, accepts: (level: LogLevel) => boolean) => {
-    const output = new BatchedOutput(target);
-    const transport = new winston.transports.Stream({
-      stream: output,
-      level: definition.restrictedToMinimumLevel,
-      eol: '',
-      format: winston.format.printf((info: WinstonInfo) => {
-        const event = info[EVENT];
-        return event !== undefined && accepts(event.level) ? render(event) : '';
-      }),
-    });
-    return { transport, output };
-  };
-  const stdout = transportFor(process.stdout, (level) => !toStderr(level));
-  const sinks = stderrFrom === undefined ? [stdout] : [stdout, transportFor(process.stderr, toStderr)];
-  return { transports: sinks.map((sink) => sink.transport), outputs: sinks.map((sink) => sink.output) };
-}
-
-class WinstonKrLogger implements KrLogger {
-  private readonly winston: winston.Logger;
-  private readonly sinks: readonly ConsoleSink[];
-  private readonly effectiveMinimum: number;
-  private closed = false;
-
-  constructor(
-    readonly name: string | undefined,
-    configuration: LoggerConfiguration,
-  ) {
-    this.sinks = configuration.sinks.map(createConsoleSink);
-    const sinkMinimum = Math.max(-1, ...configuration.sinks.map((sink) => WINSTON_LEVELS[sink.restrictedToMinimumLevel]));
-    this.effectiveMinimum = this.sinks.length === 0 ? -1 : Math.min(WINSTON_LEVELS[configuration.minimumLevel], sinkMinimum);
-    this.winston = winston.createLogger({
-      levels: WINSTON_LEVELS,
-      // winston's default logger format serialises every event to JSON; the sinks render their own lines.
-      format: winston.format((info) => info)(),
-      level: configuration.minimumLevel,
-      transports:
-        this.sinks.length === 0
-          ? [new winston.transports.Console({ silent: true })]
-          : this.sinks.flatMap((sink) => sink.transports),
-      exitOnError: false,
-    });
-    this.winston.on('error', () => {
-      // A failing sink must never take the server down; there is nowhere left to report it.
-    });
-  }
-
-  isEnabled(level: LogLevel): boolean {
-    return !this.closed && WINSTON_LEVELS[level] <= this.effectiveMinimum;
-  }
-
-  write(level: LogLevel, message: string, error?: unknown): void {
-    if (!this.isEnabled(level)) return;
-    const event: LogEvent = { timestamp: new Date(), level, message, error };
-    this.winston.log({ level, message, [EVENT]: event } as winston.LogEntry);
-  }
+/** The six level methods of every KrLogger, in terms of `write`. */
+export abstract class KrLoggerBase implements KrLogger {
+  abstract readonly name: string | undefined;
+  abstract isEnabled(level: LogLevel): boolean;
+  abstract write(level: LogLevel, message: string, error?: unknown): void;
+  abstract close(): Promise<void>;
 
   verbose(message: string, error?: unknown): void {
     this.write('Verbose', message, error);
@@ -137,6 +114,47 @@ class WinstonKrLogger implements KrLogger {
   fatal(message: string, error?: unknown): void {
     this.write('Fatal', message, error);
   }
+}
+
+class WinstonKrLogger extends KrLoggerBase {
+  private readonly winston: winston.Logger;
+  private readonly sinks: readonly ConsoleSink[];
+  private readonly effectiveMinimum: number;
+  private closed = false;
+
+  constructor(
+    readonly name: string | undefined,
+    configuration: LoggerConfiguration,
+  ) {
+    super();
+    this.sinks = configuration.sinks.map((sink) => new ConsoleSink(sink));
+    const sinkMinimum = Math.max(-1, ...configuration.sinks.map((sink) => WINSTON_LEVELS[sink.restrictedToMinimumLevel]));
+    this.effectiveMinimum = this.sinks.length === 0 ? -1 : Math.min(WINSTON_LEVELS[configuration.minimumLevel], sinkMinimum);
+    this.winston = winston.createLogger({
+      levels: WINSTON_LEVELS,
+      // winston's default logger format serialises every event to JSON; the sinks render their own lines.
+      format: winston.format((info) => info)(),
+      level: configuration.minimumLevel,
+      transports:
+        this.sinks.length === 0
+          ? [new winston.transports.Console({ silent: true })]
+          : [...this.sinks],
+      exitOnError: false,
+    });
+    this.winston.on('error', () => {
+      // A failing sink must never take the server down; there is nowhere left to report it.
+    });
+  }
+
+  isEnabled(level: LogLevel): boolean {
+    return !this.closed && WINSTON_LEVELS[level] <= this.effectiveMinimum;
+  }
+
+  write(level: LogLevel, message: string, error?: unknown): void {
+    if (!this.isEnabled(level)) return;
+    const event: LogEvent = { timestamp: new Date(), level, message, error };
+    this.winston.log({ level, message, [EVENT]: event } as winston.LogEntry);
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -144,7 +162,10 @@ class WinstonKrLogger implements KrLogger {
     const finished = new Promise<void>((resolve) => this.winston.once('finish', () => resolve()));
     this.winston.end();
     await finished;
-    for (const sink of this.sinks) for (const output of sink.outputs) output.flush();
+    for (const sink of this.sinks) {
+      sink.flush();
+      liveSinks.delete(sink);
+    }
   }
 }
 
