@@ -8,7 +8,6 @@ import {
   addKrEndpoint,
   addKrMapRoute,
   addKrSession,
-  addKrSinkConsole,
   clearKrSession,
   enableKrConfiguration,
   getKrRequestQuery,

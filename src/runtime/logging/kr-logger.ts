@@ -2,7 +2,7 @@ import winston from 'winston';
 import TransportStream from 'winston-transport';
 import { compileOutputTemplate } from './console-format.ts';
 import type { LogEvent } from './console-format.ts';
-import { isLevelEnabled, LOG_LEVELS, WINSTON_LEVELS } from './log-level.ts';
+import { isLevelEnabled, WINSTON_LEVELS } from './log-level.ts';
 import type { LogLevel } from './log-level.ts';
 import type { ConsoleSinkDefinition, LoggerConfiguration } from './logger-configuration.ts';
 
@@ -171,8 +171,4 @@ class WinstonKrLogger extends KrLoggerBase {
 
 export function createKrLogger(name: string | undefined, configuration: LoggerConfiguration): KrLogger {
   return new WinstonKrLogger(name, configuration);
-}
-
-export function isLogLevel(value: string): value is LogLevel {
-  return (LOG_LEVELS as readonly string[]).includes(value);
 }

@@ -32,7 +32,3 @@ export function withMinimumLevel(configuration: LoggerConfiguration, minimumLeve
 export function withSink(configuration: LoggerConfiguration, sink: SinkDefinition): LoggerConfiguration {
   return Object.freeze({ ...configuration, sinks: Object.freeze([...configuration.sinks, Object.freeze(sink)]) });
 }
-
-export function isLoggerConfiguration(value: unknown): value is LoggerConfiguration {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'KrLoggerConfiguration';
-}
