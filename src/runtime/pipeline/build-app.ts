@@ -3,6 +3,7 @@ import { TrieRouter } from 'hono/router/trie-router';
 import type { HostRecord } from '../host/host-registry.ts';
 import type { HttpVerb, RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
+import { logRequest } from './request-log.ts';
 import { createRouteDispatcher } from './route-dispatch.ts';
 
 export interface ServerApp {
@@ -24,11 +25,7 @@ export function buildApp(record: HostRecord, sessions: SessionEngine | undefined
     const allowed = [...new Set(matches.flatMap(([verbs]) => verbs.map((verb) => verb.toUpperCase())))];
     const status = allowed.length > 0 ? 405 : 404;
     // Unmatched requests are requests too: they get the same Debug line as routed ones.
-    const logger = record.definition.logger;
-    if (logger.isEnabled('Debug')) {
-      const elapsed = (performance.now() - started).toFixed(3);
-      logger.debug(`HTTP ${c.req.method} ${c.req.path} responded ${status} in ${elapsed} ms`);
-    }
+    logRequest(record.definition.logger, c.req.method, c.req.path, status, started);
     return status === 405 ? c.body(null, 405, { allow: allowed.join(', ') }) : c.body(null, 404);
   });
   app.onError((error, c) => {

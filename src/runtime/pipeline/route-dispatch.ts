@@ -7,6 +7,7 @@ import type { RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
 import { applyResponse } from './apply-response.ts';
 import { errorResponse } from './error-response.ts';
+import { logRequest } from './request-log.ts';
 
 /** How long a client is asked to wait before retrying while the session store is unreachable. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
@@ -37,11 +38,7 @@ export function createRouteDispatcher(
   };
 
   const logged = (context: KrContext, response: Response, started: number): Response => {
-    const logger = record.definition.logger;
-    if (logger.isEnabled('Debug')) {
-      const elapsed = (performance.now() - started).toFixed(3);
-      logger.debug(`HTTP ${context.request.method} ${context.request.path} responded ${response.status} in ${elapsed} ms`);
-    }
+    logRequest(record.definition.logger, context.request.method, context.request.path, response.status, started);
     return response;
   };
 

@@ -1,0 +1,7 @@
+import type { KrLogger } from '../logging/kr-logger.ts';
+
+/** The one Debug line every request gets: method, path, status and how long the server took. */
+export function logRequest(logger: KrLogger, method: string, path: string, status: number, started: number): void {
+  if (!logger.isEnabled('Debug')) return;
+  logger.debug(`HTTP ${method} ${path} responded ${status} in ${(performance.now() - started).toFixed(3)} ms`);
+}
