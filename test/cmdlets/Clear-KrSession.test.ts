@@ -1,10 +1,10 @@
+import { expectCmdletRejection } from '../support/cmdlet-helpers.ts';
 import { expect } from 'chai';
 import {
   addKrMapRoute,
   clearKrSession,
   getKrSessionInt32,
   getKrSessionString,
-  KrCmdletError,
   setKrSessionInt32,
   setKrSessionString,
   writeKrJsonResponse,
@@ -100,8 +100,8 @@ describe('Clear-KrSession', () => {
     expect(cache.calls).to.deep.equal([]);
   });
 
-  it('takes no parameters', () => {
-    expect(() => clearKrSession({ key: 'user' } as unknown as Record<string, never>)).to.throw(KrCmdletError, /^Clear-KrSession: /);
+  it('takes no parameters: the returned promise rejects with a cmdlet error', async () => {
+    await expectCmdletRejection(() => clearKrSession({ key: 'user' } as unknown as Record<string, never>), /^Clear-KrSession: /);
   });
 
   it('warns and does nothing outside a route', async () => {

@@ -1,3 +1,4 @@
+import { expectCmdletRejection } from '../support/cmdlet-helpers.ts';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { closeKrLogger, KrParameterBindingError, newKrLogger, newKrServer, stopKrServer } from '../../src/index.ts';
@@ -78,14 +79,16 @@ describe('Close-KrLogger (closeKrLogger)', () => {
     await closeKrLogger();
   });
 
-  it('rejects any parameter, naming it', () => {
-    expect(() => closeKrLogger({ name: 'x' } as unknown as Record<string, never>)).to.throw(
-      KrParameterBindingError,
+  it('rejects any parameter, naming it', async () => {
+    const error = await expectCmdletRejection(
+      () => closeKrLogger({ name: 'x' } as unknown as Record<string, never>),
       "Close-KrLogger: A parameter cannot be found that matches parameter name 'name'.",
     );
+    expect(error).to.be.instanceOf(KrParameterBindingError);
   });
 
-  it('rejects a non-object argument', () => {
-    expect(() => closeKrLogger('all' as unknown as Record<string, never>)).to.throw(KrParameterBindingError, /but got string\.$/);
+  it('rejects a non-object argument', async () => {
+    const error = await expectCmdletRejection(() => closeKrLogger('all' as unknown as Record<string, never>), /but got string\.$/);
+    expect(error).to.be.instanceOf(KrParameterBindingError);
   });
 });

@@ -1,9 +1,9 @@
+import { expectCmdletRejection } from '../support/cmdlet-helpers.ts';
 import { expect } from 'chai';
 import {
   addKrMapRoute,
   getKrRequestQuery,
   getKrSessionByte,
-  KrCmdletError,
   setKrSessionByte,
   setKrSessionInt32,
   setKrSessionString,
@@ -136,11 +136,10 @@ describe('Get-KrSessionByte', () => {
     }
   });
 
-  it('requires a non-empty key', () => {
+  it('rejects a missing or empty key, naming the parameter', async () => {
     for (const input of [{}, { key: '' }]) {
-      expect(() => getKrSessionByte(input as { key: string }), JSON.stringify(input))
-        .to.throw(KrCmdletError, /^Get-KrSessionByte: /)
-        .with.property('parameter', 'Key');
+      const error = await expectCmdletRejection(() => getKrSessionByte(input as { key: string }), /^Get-KrSessionByte: /);
+      expect(error, JSON.stringify(input)).to.have.property('parameter', 'Key');
     }
   });
 });

@@ -1,10 +1,10 @@
+import { expectCmdletRejection } from '../support/cmdlet-helpers.ts';
 import { expect } from 'chai';
 import {
   addKrMapRoute,
   addKrSession,
   getKrRequestQuery,
   getKrSessionString,
-  KrCmdletError,
   setKrSessionByte,
   setKrSessionInt32,
   setKrSessionString,
@@ -166,11 +166,10 @@ describe('Get-KrSessionString', () => {
     });
   });
 
-  it('requires a non-empty key', () => {
+  it('rejects a missing or empty key, naming the parameter', async () => {
     for (const input of [{}, { key: '' }]) {
-      expect(() => getKrSessionString(input as { key: string }), JSON.stringify(input))
-        .to.throw(KrCmdletError, /^Get-KrSessionString: /)
-        .with.property('parameter', 'Key');
+      const error = await expectCmdletRejection(() => getKrSessionString(input as { key: string }), /^Get-KrSessionString: /);
+      expect(error, JSON.stringify(input)).to.have.property('parameter', 'Key');
     }
   });
 });

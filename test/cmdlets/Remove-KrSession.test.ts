@@ -1,10 +1,10 @@
+import { expectCmdletRejection } from '../support/cmdlet-helpers.ts';
 import { expect } from 'chai';
 import {
   addKrMapRoute,
   getKrRequestQuery,
   getKrSessionInt32,
   getKrSessionString,
-  KrCmdletError,
   removeKrSession,
   setKrSessionInt32,
   setKrSessionString,
@@ -124,11 +124,10 @@ describe('Remove-KrSession', () => {
     expect(((await storedSession(cache, jar)) as Buffer).subarray(0, 4).toString('hex')).to.equal('02000000');
   });
 
-  it('requires a non-empty key', () => {
+  it('rejects a missing or empty key, naming the parameter', async () => {
     for (const input of [{}, { key: '' }]) {
-      expect(() => removeKrSession(input as { key: string }), JSON.stringify(input))
-        .to.throw(KrCmdletError, /^Remove-KrSession: /)
-        .with.property('parameter', 'Key');
+      const error = await expectCmdletRejection(() => removeKrSession(input as { key: string }), /^Remove-KrSession: /);
+      expect(error, JSON.stringify(input)).to.have.property('parameter', 'Key');
     }
   });
 

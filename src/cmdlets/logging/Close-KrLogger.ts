@@ -1,5 +1,5 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { closeAllLoggers } from '../../runtime/logging/logger-manager.ts';
 
 /** Close-KrLogger: flushes and closes every registered logger. */
-export const closeKrLogger = defineCmdlet('Close-KrLogger', {}, () => closeAllLoggers());
+export const closeKrLogger = defineAsyncCmdlet('Close-KrLogger', {}, () => closeAllLoggers());

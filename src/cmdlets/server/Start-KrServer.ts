@@ -1,4 +1,4 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
 import { isServerReference } from '../../runtime/host/server-reference.ts';
@@ -18,7 +18,7 @@ export const startKrServerParameters = {
  * resolves only when the server has stopped (SIGINT, SIGTERM or Stop-KrServer). With `noWait` it resolves once
  * the server listens, with the definition when `passThru` is set.
  */
-export const startKrServer = defineCmdlet(
+export const startKrServer = defineAsyncCmdlet(
   'Start-KrServer',
   startKrServerParameters,
   async ({ values }): Promise<ServerDefinition | undefined> => {

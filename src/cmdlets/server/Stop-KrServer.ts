@@ -1,4 +1,4 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { currentContext } from '../../runtime/context/current-context.ts';
 import { isServerReference } from '../../runtime/host/server-reference.ts';
@@ -15,7 +15,7 @@ export const stopKrServerParameters = {
  * Stop-KrServer. Inside a route it answers 202 `Server is stopping...` and stops once that response is out;
  * outside a route it stops the server gracefully and resolves when it has stopped (at once with `noWait`).
  */
-export const stopKrServer = defineCmdlet('Stop-KrServer', stopKrServerParameters, async ({ values }): Promise<void> => {
+export const stopKrServer = defineAsyncCmdlet('Stop-KrServer', stopKrServerParameters, async ({ values }): Promise<void> => {
   const record = resolveServer('Stop-KrServer', values.server);
   const context = currentContext();
   if (context !== undefined) {

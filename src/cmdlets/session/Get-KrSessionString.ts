@@ -1,4 +1,4 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter } from '../../runtime/binding/parameter.ts';
 import { routeSessionOrWarn } from '../../runtime/session/route-session.ts';
 import { decodeString } from '../../runtime/session/session-values.ts';
@@ -6,7 +6,7 @@ import { decodeString } from '../../runtime/session/session-values.ts';
 const CMDLET = 'Get-KrSessionString';
 
 /** Get-KrSessionString: the value decoded as UTF-8; null when the key is missing. */
-export const getKrSessionString = defineCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, async ({ values }): Promise<string | null | undefined> => {
+export const getKrSessionString = defineAsyncCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, async ({ values }): Promise<string | null | undefined> => {
   const session = routeSessionOrWarn(CMDLET);
   if (session === undefined) return undefined;
   return decodeString(await session.get(values.key));

@@ -1,10 +1,10 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter } from '../../runtime/binding/parameter.ts';
 import { routeSessionOrWarn } from '../../runtime/session/route-session.ts';
 
 const CMDLET = 'Remove-KrSession';
 
 /** Remove-KrSession: deletes one key; a missing key is a no-op, and it never creates a session or cookie. */
-export const removeKrSession = defineCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, async ({ values }): Promise<void> => {
+export const removeKrSession = defineAsyncCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, async ({ values }): Promise<void> => {
   await routeSessionOrWarn(CMDLET)?.remove(values.key);
 });

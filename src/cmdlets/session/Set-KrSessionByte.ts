@@ -1,4 +1,4 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { routeSessionOrWarn, sessionOperation } from '../../runtime/session/route-session.ts';
 
@@ -11,7 +11,7 @@ function isByteArray(value: unknown): value is Uint8Array | readonly number[] {
 }
 
 /** Set-KrSessionByte: stores a copy of the bytes. */
-export const setKrSessionByte = defineCmdlet(
+export const setKrSessionByte = defineAsyncCmdlet(
   CMDLET,
   { key: stringParameter({ mandatory: true }), value: typedParameter(isByteArray, 'System.Byte[]', { mandatory: true }) },
   async ({ values }): Promise<void> => {

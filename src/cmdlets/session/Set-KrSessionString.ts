@@ -1,4 +1,4 @@
-import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter } from '../../runtime/binding/parameter.ts';
 import { routeSessionOrWarn, sessionOperation } from '../../runtime/session/route-session.ts';
 import { encodeString } from '../../runtime/session/session-values.ts';
@@ -6,7 +6,7 @@ import { encodeString } from '../../runtime/session/session-values.ts';
 const CMDLET = 'Set-KrSessionString';
 
 /** Set-KrSessionString: stores the UTF-8 bytes of the value, with no length prefix and no BOM. */
-export const setKrSessionString = defineCmdlet(
+export const setKrSessionString = defineAsyncCmdlet(
   CMDLET,
   { key: stringParameter({ mandatory: true }), value: stringParameter({ mandatory: true }) },
   async ({ values }): Promise<void> => {

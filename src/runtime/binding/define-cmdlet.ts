@@ -18,3 +18,24 @@ export function defineCmdlet<S extends ParameterSchema, R>(
 ): (...args: CmdletArguments<S>) => R {
   return (...args) => body(bindParameters(name, schema, args[0], options));
 }
+
+/**
+ * Declares a cmdlet that returns a promise. Binding errors reject that promise instead of being thrown, so a
+ * caller's `.catch()` sees them as it sees every other failure of the cmdlet.
+ */
+export function defineAsyncCmdlet<S extends ParameterSchema, R>(
+  name: string,
+  schema: S,
+  body: (parameters: BoundParameters<S>) => Promise<R>,
+  options: BindingOptions = {},
+): (...args: CmdletArguments<S>) => Promise<R> {
+  return (...args) => {
+    let bound: BoundParameters<S>;
+    try {
+      bound = bindParameters(name, schema, args[0], options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return body(bound);
+  };
+}
