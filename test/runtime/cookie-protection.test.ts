@@ -205,6 +205,15 @@ describe('cookie protection', () => {
       expect(ring.ready).to.equal(refreshed);
     });
 
+    it('keeps the same protector when a refresh finds the ring unchanged', async () => {
+      let now = 0;
+      const ring = new SharedKeyRing(cache, () => now);
+      const original = await ring.load();
+      now = KEY_RING_REFRESH_MS;
+      expect(await ring.load()).to.equal(original);
+      expect(ring.ready).to.equal(original);
+    });
+
     it('refuses a stored ring in an unknown format or with a weak key, naming the ring', async () => {
       await cache.inner.setShared(KEY_RING_NAME, JSON.stringify({ version: 2, keys: [] }));
       let failure: unknown;

@@ -77,7 +77,8 @@ export class SharedKeyRing {
     this.pending ??= this.cache
       .getOrCreateShared(KEY_RING_NAME, this.currentText ?? newStoredKeyRing())
       .then((text) => {
-        this.current = new CookieProtector(parseStoredKeyRing(text));
+        // An unchanged ring keeps its protector, and with it the cookies that protector already verified.
+        if (text !== this.currentText || this.current === undefined) this.current = new CookieProtector(parseStoredKeyRing(text));
         this.currentText = text;
         this.loadedAt = this.clock();
         return this.current;
