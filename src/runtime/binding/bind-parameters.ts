@@ -68,6 +68,11 @@ function planOf(schema: ParameterSchema): SchemaPlan {
 
 const ALL_PARAMETER_SETS = '__AllParameterSets';
 
+function belongsToSet(schema: ParameterSchema, key: string, parameterSet: string): boolean {
+  const sets = schema[key]?.sets;
+  return sets === undefined || sets.includes(parameterSet);
+}
+
 function resolveParameterSet(
   cmdlet: string,
   schema: ParameterSchema,
@@ -166,18 +171,14 @@ export function bindParameters<S extends ParameterSchema>(
   }
 
   const parameterSet = options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, bound, options);
-  const inSet = (key: string): boolean => {
-    const sets = schema[key]?.sets;
-    return sets === undefined || sets.includes(parameterSet);
-  };
   for (const key of explicitNulls ?? []) {
-    if (schema[key]?.mandatory && inSet(key)) {
+    if (schema[key]?.mandatory && belongsToSet(schema, key, parameterSet)) {
       const psName = plan.psNames.get(key) as string;
       throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
     }
   }
   if (plan.mandatory.length > 0) {
-    const missing = plan.mandatory.filter((key) => !bound.has(key) && inSet(key)).map((key) => plan.psNames.get(key) as string);
+    const missing = plan.mandatory.filter((key) => !bound.has(key) && belongsToSet(schema, key, parameterSet)).map((key) => plan.psNames.get(key) as string);
     if (missing.length > 0) {
       throw new KrParameterBindingError(
         cmdlet,

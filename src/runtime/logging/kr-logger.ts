@@ -31,10 +31,7 @@ interface SinkInfo {
 /** Buffered console output is written at least this often, and at once when it grows past FLUSH_BYTES. */
 const FLUSH_INTERVAL_MS = 20;
 const FLUSH_BYTES = 16 * 1024;
-const liveSinks = new Set<ConsoleSinkLike>();
-interface ConsoleSinkLike {
-  flush(): void;
-}
+const liveSinks = new Set<ConsoleSink>();
 /** Writes every console sink's buffered lines now. */
 export function flushConsoleSinks(): void {
   for (const sink of liveSinks) sink.flush();
