@@ -1,4 +1,4 @@
-import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumParameter, stringArrayParameter, stringParameter, switchParameter, timeSpanParameter } from '../../runtime/binding/parameter.ts';
 import { createCookieBuilder } from '../../runtime/cookies/cookie-builder.ts';
@@ -42,6 +42,6 @@ export const newKrCookieBuilder = defineCmdlet(CMDLET, newKrCookieBuilderParamet
       ...(values.extensions === undefined ? {} : { extensions: values.extensions }),
     });
   } catch (error) {
-    throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), { cause: error });
+    throw cmdletErrorFrom(CMDLET, error);
   }
 });

@@ -1,5 +1,5 @@
 import type { CmdletInput } from '../../runtime/binding/bind-parameters.ts';
-import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { inParameterSets, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
 import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
@@ -34,7 +34,7 @@ export const getKrRequestQuery = defineCmdlet(
     try {
       return convertQueryValue(raw, parameterSet);
     } catch (error) {
-      throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), { cause: error });
+      throw cmdletErrorFrom(CMDLET, error);
     }
   },
   { parameterSets: ['Default', 'Int', 'Bool', 'Double', 'String'], defaultParameterSet: 'Default' },

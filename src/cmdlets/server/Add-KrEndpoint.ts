@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { CmdletInput } from '../../runtime/binding/bind-parameters.ts';
-import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumArrayParameter, enumParameter, inParameterSets, intParameter, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
 import { endpointSpecs, resolveEndpointBinding } from '../../runtime/endpoint/endpoint-binding.ts';
@@ -60,7 +60,7 @@ export const addKrEndpoint = defineCmdlet(
         process.env,
       );
     } catch (error) {
-      throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), { cause: error });
+      throw cmdletErrorFrom(CMDLET, error);
     }
     const tls: EndpointDefinition['tls'] =
       parameterSet === 'CertFile'

@@ -1,4 +1,4 @@
-import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
@@ -70,10 +70,7 @@ export const addKrDistributedRedisCache = defineCmdlet(
       // Settings the client cannot use (Sentinel) are refused here, where the script can still be fixed.
       toIoredisOptions(settings);
     } catch (error) {
-      throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), {
-        parameter: configurationOptions === undefined ? 'Configuration' : 'ConfigurationOptions',
-        cause: error,
-      });
+      throw cmdletErrorFrom(CMDLET, error, configurationOptions === undefined ? 'Configuration' : 'ConfigurationOptions');
     }
     return commitDefinition(record, {
       ...current,

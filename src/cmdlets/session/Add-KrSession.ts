@@ -1,4 +1,4 @@
-import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
+import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { ConversionFailure } from '../../runtime/binding/conversion-failure.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumParameter, inParameterSets, intParameter, stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
@@ -87,7 +87,7 @@ export const addKrSession = defineCmdlet(
       try {
         validateMemoryCacheOptions(values.memoryCacheOptions);
       } catch (error) {
-        throw new KrCmdletError(CMDLET, error instanceof Error ? error.message : String(error), { parameter: 'MemoryCacheOptions', cause: error });
+        throw cmdletErrorFrom(CMDLET, error, 'MemoryCacheOptions');
       }
     }
     const weakKey = values.protectionKeys?.find((secret) => secret.length < MIN_PROTECTION_KEY_LENGTH);

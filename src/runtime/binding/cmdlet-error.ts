@@ -22,3 +22,9 @@ export class KrParameterBindingError extends KrCmdletError {
     this.name = 'ParameterBindingException';
   }
 }
+
+/** A runtime failure reported as the cmdlet's own error: its message, prefixed with the cmdlet, the original as cause. */
+export function cmdletErrorFrom(cmdlet: string, error: unknown, parameter?: string): KrCmdletError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new KrCmdletError(cmdlet, message, parameter === undefined ? { cause: error } : { parameter, cause: error });
+}
