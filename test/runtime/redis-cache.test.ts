@@ -82,18 +82,25 @@ async function whenReady(client: Redis): Promise<void> {
 }
 
 /** Counts what the client writes to its socket: one write, then the replies, is one round trip. */
+/** Writes that reached the socket while `action` ran: corked commands leave together, as one write. */
 async function socketWritesDuring(client: Redis, action: () => Promise<unknown>): Promise<number> {
-  const stream = client.stream;
-  const write = stream.write;
+  const stream = client.stream as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+  const write = stream._write;
+  const writev = stream._writev;
   let writes = 0;
-  stream.write = ((...args: Parameters<typeof write>) => {
+  stream._write = (...args: unknown[]) => {
     writes += 1;
-    return write.apply(stream, args);
-  }) as typeof write;
+    write.apply(stream, args);
+  };
+  stream._writev = (...args: unknown[]) => {
+    writes += 1;
+    writev.apply(stream, args);
+  };
   try {
     await action();
   } finally {
-    stream.write = write;
+    stream._write = write;
+    stream._writev = writev;
   }
   return writes;
 }
@@ -312,32 +319,75 @@ describe('RedisDistributedCache', () => {
       return { writes, calls: callsBetween(before, await commandCalls(stats)) };
     }
 
-    it('reads and slides in one round trip when the window is hinted', async () => {
+    it('reads and slides in one round trip, hinted or not: one script that runs HMGET and EXPIRE', async () => {
       let value: Buffer | null = null;
-      const { writes, calls } = await measure(async () => {
+      const hinted = await measure(async () => {
         value = await cache.get('session', { expectedSlidingMs: TWENTY_MINUTES_MS });
       });
       expect(value).to.deep.equal(BLOB);
-      expect(writes).to.equal(1);
-      expect(calls).to.deep.equal({ hmget: 1, expire: 1 });
+      expect(hinted.writes).to.equal(1);
+      expect(hinted.calls).to.deep.equal({ evalsha: 1, hmget: 1, expire: 1 });
+      const unhinted = await measure(() => cache.get('session'));
+      expect(unhinted.writes).to.equal(1);
+      expect(unhinted.calls).to.deep.equal({ evalsha: 1, hmget: 1, expire: 1 });
     });
 
-    it('reads, then slides, in two round trips without the hint, as .NET does', async () => {
-      const { writes, calls } = await measure(() => cache.get('session'));
-      expect(writes).to.equal(2);
-      expect(calls).to.deep.equal({ hmget: 1, expire: 1 });
-    });
-
-    it('writes hash and TTL in one round trip, HSET then EXPIRE as the .NET 9 cache does', async () => {
+    it('writes hash and TTL in one round trip: one script that runs HSET and EXPIRE', async () => {
       const { writes, calls } = await measure(() => cache.set('session', BLOB, { slidingExpirationMs: TWENTY_MINUTES_MS }));
       expect(writes).to.equal(1);
-      expect(calls).to.deep.equal({ hset: 1, expire: 1 });
+      expect(calls).to.deep.equal({ evalsha: 1, hset: 1, expire: 1 });
+    });
+
+    it('sends the commands of one turn of the event loop in one write', async () => {
+      const { writes, calls } = await measure(() => Promise.all([cache.get('session'), cache.get('missing'), cache.remove('other')]));
+      expect(writes).to.equal(1);
+      expect(calls).to.deep.equal({ evalsha: 2, hmget: 2, expire: 1, del: 1 });
     });
 
     it('creates a shared value in one round trip', async () => {
       const { writes, calls } = await measure(() => cache.getOrCreateShared('ring', 'A'));
       expect(writes).to.equal(1);
       expect(calls).to.deep.equal({ multi: 1, set: 1, get: 1, exec: 1 });
+    });
+
+    it('sends a script again by its source when the server has forgotten it (restart, SCRIPT FLUSH)', async () => {
+      await stats.script('FLUSH');
+      const { calls } = await measure(() => cache.get('session'));
+      expect(calls).to.include({ evalsha: 1, eval: 1, hmget: 1, expire: 1 });
+      expect((await measure(() => cache.get('session'))).calls).to.deep.equal({ evalsha: 1, hmget: 1, expire: 1 });
+    });
+  });
+
+  describe('a server that refuses scripts (private redis, ACL without @scripting)', () => {
+    const instanceName = uniqueInstanceName();
+    let redis: PrivateRedis;
+    let cache: RedisDistributedCache;
+    let stats: Redis;
+    const logged: string[] = [];
+
+    before(async () => {
+      redis = await startPrivateRedis();
+      stats = inspectorFor(redis.url);
+      await stats.call('ACL', 'SETUSER', 'app', 'on', '>app-secret', '~*', '+@all', '-@scripting');
+      cache = newCache(parseRedisConfiguration(`${new URL(redis.url).host},user=app,password=app-secret`), (_level, message) => logged.push(message), instanceName);
+      await cache.connect();
+    });
+
+    after(async () => {
+      await cache?.close();
+      await stats?.quit();
+      await redis?.stop();
+    });
+
+    it('falls back to the command pairs .NET sends, with the same layout and TTL, and says so once', async () => {
+      await cache.set('pairs', BLOB, { slidingExpirationMs: TWENTY_MINUTES_MS });
+      expect(await cache.get('pairs', { expectedSlidingMs: TWENTY_MINUTES_MS })).to.deep.equal(BLOB);
+      const calls = await commandCalls(stats);
+      expect([calls.get('hset'), calls.get('hmget'), calls.get('expire'), calls.get('evalsha')]).to.deep.equal([1, 1, 2, undefined]);
+      const [absexp, sldexp] = await stats.hmget(`${instanceName}pairs`, 'absexp', 'sldexp');
+      expect([absexp, sldexp]).to.deep.equal(['-1', String(TWENTY_MINUTES_MS * 10_000)]);
+      expect(await stats.ttl(`${instanceName}pairs`)).to.be.within(1199, 1200);
+      expect(logged.filter((message) => message.includes('refuses Lua scripts'))).to.have.length(1);
     });
   });
 

@@ -230,12 +230,10 @@ describe('Redis configuration', () => {
         password: 'TOKEN',
         tls: { servername: 'eu1-x.upstash.io' },
         connectTimeout: 5000,
-        commandTimeout: 5000,
         socketTimeout: 5000,
         keepAlive: 60_000,
         lazyConnect: true,
         maxRetriesPerRequest: 0,
-        enableAutoPipelining: true,
       });
       expect(retryStrategy).to.equal(reconnectDelayMs);
     });
@@ -249,7 +247,7 @@ describe('Redis configuration', () => {
       const options = toIoredisOptions(
         parseRedisConfiguration('h:1,defaultDatabase=4,name=web,user=app,password=pw,syncTimeout=2000,asyncTimeout=800'),
       );
-      expect(options).to.include({ db: 4, connectionName: 'web', username: 'app', password: 'pw', commandTimeout: 800 });
+      expect(options).to.include({ db: 4, connectionName: 'web', username: 'app', password: 'pw', socketTimeout: 800 });
       expect(options.tls).to.equal(undefined);
     });
 

@@ -1,13 +1,12 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter } from '../../runtime/binding/parameter.ts';
-import { routeSessionOrWarn } from '../../runtime/session/route-session.ts';
+import { NOTHING, routeSessionOrWarn } from '../../runtime/session/route-session.ts';
 import { decodeString } from '../../runtime/session/session-values.ts';
 
 const CMDLET = 'Get-KrSessionString';
 
 /** Get-KrSessionString: the value decoded as UTF-8; null when the key is missing. */
-export const getKrSessionString = defineAsyncCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, async ({ values }): Promise<string | null | undefined> => {
+export const getKrSessionString = defineAsyncCmdlet(CMDLET, { key: stringParameter({ mandatory: true }) }, ({ values }): Promise<string | null | undefined> => {
   const session = routeSessionOrWarn(CMDLET);
-  if (session === undefined) return undefined;
-  return decodeString(await session.get(values.key));
+  return session === undefined ? NOTHING : session.read(values.key, decodeString);
 });

@@ -1,8 +1,9 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { routeSessionOrWarn, sessionOperation } from '../../runtime/session/route-session.ts';
+import { NOTHING, routeSessionOrWarn, sessionLimitRefusal } from '../../runtime/session/route-session.ts';
 
 const CMDLET = 'Set-KrSessionByte';
+const refuse = sessionLimitRefusal(CMDLET, 'Value');
 
 /** A byte[]: a Buffer, a Uint8Array or an array of integers 0–255, and not empty (PowerShell's mandatory binding). */
 function isByteArray(value: unknown): value is Uint8Array | readonly number[] {
@@ -14,10 +15,9 @@ function isByteArray(value: unknown): value is Uint8Array | readonly number[] {
 export const setKrSessionByte = defineAsyncCmdlet(
   CMDLET,
   { key: stringParameter({ mandatory: true }), value: typedParameter(isByteArray, 'System.Byte[]', { mandatory: true }) },
-  async ({ values }): Promise<void> => {
+  ({ values }): Promise<void> => {
     const session = routeSessionOrWarn(CMDLET);
-    if (session === undefined) return;
-    const bytes = values.value instanceof Uint8Array ? values.value : Uint8Array.from(values.value);
-    await sessionOperation(CMDLET, 'Value', () => session.set(values.key, bytes));
+    if (session === undefined) return NOTHING;
+    return session.write(values.key, values.value instanceof Uint8Array ? values.value : Uint8Array.from(values.value), refuse);
   },
 );

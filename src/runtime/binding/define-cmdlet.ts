@@ -20,8 +20,8 @@ export function defineCmdlet<S extends ParameterSchema, R>(
 }
 
 /**
- * Declares a cmdlet that returns a promise. Binding errors reject that promise instead of being thrown, so a
- * caller's `.catch()` sees them as it sees every other failure of the cmdlet.
+ * Declares a cmdlet that returns a promise. Binding errors, and anything else the body throws before it returns
+ * its promise, reject that promise instead of being thrown, so a caller's `.catch()` sees every failure.
  */
 export function defineAsyncCmdlet<S extends ParameterSchema, R>(
   name: string,
@@ -30,12 +30,10 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
   options: BindingOptions = {},
 ): (...args: CmdletArguments<S>) => Promise<R> {
   return (...args) => {
-    let bound: BoundParameters<S>;
     try {
-      bound = bindParameters(name, schema, args[0], options);
+      return body(bindParameters(name, schema, args[0], options));
     } catch (error) {
       return Promise.reject(error);
     }
-    return body(bound);
   };
 }

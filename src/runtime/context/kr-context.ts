@@ -9,15 +9,24 @@ import { KrResponse } from './kr-response.ts';
 export class KrContext {
   readonly request: KrRequest;
   readonly response = new KrResponse();
-  /** Undefined when the server has no session; loads nothing until a session cmdlet touches it. */
-  readonly session: RequestSession | undefined;
+  private requestSession: RequestSession | undefined;
 
   constructor(
     readonly host: HostRecord,
     readonly hono: Context,
-    sessions: SessionEngine | undefined,
+    private readonly sessions: SessionEngine | undefined,
   ) {
     this.request = new KrRequest(hono);
-    this.session = sessions?.open(this.request);
+  }
+
+  /** Undefined when the server has no session; made on first use, and loads nothing until a cmdlet reads it. */
+  get session(): RequestSession | undefined {
+    if (this.requestSession === undefined && this.sessions !== undefined) this.requestSession = this.sessions.open(this.request);
+    return this.requestSession;
+  }
+
+  /** The session if a session cmdlet touched it during this request, so that it may need a commit. */
+  get openedSession(): RequestSession | undefined {
+    return this.requestSession;
   }
 }

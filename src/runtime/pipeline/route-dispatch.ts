@@ -15,13 +15,14 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 /**
  * Runs one route: the script block with its context (reachable implicitly through AsyncLocalStorage), then
  * the session commit, then the buffered response. The commit finishes before anything is sent, so a write
- * that was not stored is never answered with a success.
+ * that was not stored is never answered with a success. A synchronous script block with nothing to commit is
+ * answered synchronously, which keeps @hono/node-server on its fastest path.
  */
 export function createRouteDispatcher(
   record: HostRecord,
   route: RouteDefinition,
   sessions: SessionEngine | undefined,
-): (c: Context) => Promise<Response> {
+): (c: Context) => Response | Promise<Response> {
   const { scriptBlock } = route;
   const routeLabel = `${route.verbs.join(',').toUpperCase()} ${route.pattern}`;
 
@@ -42,22 +43,39 @@ export function createRouteDispatcher(
     return response;
   };
 
-  return async (c) => {
-    const started = performance.now();
-    const context = new KrContext(record, c, sessions);
-    const session = context.session;
+  const respond = (context: KrContext, started: number): Response => logged(context, applyResponse(context.response), started);
+
+  const commitAndRespond = (context: KrContext, started: number): Response | Promise<Response> => {
+    let commit: Promise<void> | undefined;
     try {
-      await runWithContext(context, () => scriptBlock(context));
+      commit = context.openedSession?.commit(context.response);
     } catch (error) {
       return fail(context, error, started);
     }
-    if (session !== undefined) {
-      try {
-        await session.commit(context.response);
-      } catch (error) {
-        return fail(context, error, started);
-      }
-    }
-    return logged(context, applyResponse(context.response), started);
+    if (commit === undefined) return respond(context, started);
+    return commit.then(
+      () => respond(context, started),
+      (error: unknown) => fail(context, error, started),
+    );
   };
+
+  return (c) => {
+    const started = performance.now();
+    const context = new KrContext(record, c, sessions);
+    let result: unknown;
+    try {
+      result = runWithContext(context, () => scriptBlock(context));
+    } catch (error) {
+      return fail(context, error, started);
+    }
+    if (!isThenable(result)) return commitAndRespond(context, started);
+    return Promise.resolve(result).then(
+      () => commitAndRespond(context, started),
+      (error: unknown) => fail(context, error, started),
+    );
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -10,9 +10,9 @@ import {
   MAX_SERIALIZED_SESSION_BYTES,
   serializeSession,
   SESSION_ID_LENGTH,
-  SessionLimitError,
   createSessionKey,
 } from './session-format.ts';
+import type { CookieProtector } from './cookie-protection.ts';
 import type { SessionEngine } from './session-engine.ts';
 
 /** Size of the blob header: revision, count and id. */
@@ -21,10 +21,18 @@ const ENTRY_OVERHEAD_BYTES = 2 + 4;
 
 type LoadState = 'unloaded' | 'loaded' | 'unavailable';
 
+/** Makes the error a cmdlet reports when a write would break a session limit. */
+export type SessionLimitRefusal = (message: string) => Error;
+
+const RESOLVED = Promise.resolve();
+
 /**
  * One request's view of its session, with ASP.NET Core DistributedSession's semantics: nothing is read until
  * a session cmdlet asks, a new session gets its cookie only when something is first stored in it, and the
  * whole dictionary is written back only when it was modified.
+ *
+ * Every operation costs at most one promise of its own once the session is loaded: a session request runs under
+ * AsyncLocalStorage, where each promise pays for its async hooks.
  */
 export class RequestSession {
   private state: LoadState = 'unloaded';
@@ -42,29 +50,127 @@ export class RequestSession {
     private readonly request: KrRequest,
   ) {}
 
+  /** The value under `key` as `decode` turns it, after loading the session if this is its first use. */
+  read<T>(key: string, decode: (bytes: Buffer | undefined) => T): Promise<T> {
+    return this.afterLoad(() => decode(this.entries.get(key)));
+  }
+
+  keys(): Promise<readonly string[]> {
+    return this.afterLoad(() => [...this.entries.keys()]);
+  }
+
+  write(key: string, value: Uint8Array, refuse: SessionLimitRefusal): Promise<void> {
+    const keyBytes = Buffer.byteLength(key, 'utf8');
+    if (keyBytes > MAX_KEY_UTF8_LENGTH) {
+      return Promise.reject(refuse(`The key cannot be longer than '${MAX_KEY_UTF8_LENGTH}' when encoded with UTF-8.`));
+    }
+    return this.afterLoad(() => this.store(key, value, keyBytes, refuse));
+  }
+
+  remove(key: string): Promise<void> {
+    return this.afterLoad(() => {
+      const previous = this.entries.get(key);
+      if (previous === undefined) return;
+      this.entries.delete(key);
+      this.serializedSize -= entrySize(key, previous);
+      this.modified = true;
+    });
+  }
+
+  /** Empties the session but keeps its key and cookie; an empty session is stored only if it had entries. */
+  clear(): Promise<void> {
+    return this.afterLoad(() => {
+      if (this.entries.size === 0) return;
+      this.entries.clear();
+      this.serializedSize = EMPTY_SESSION_BYTES;
+      this.modified = true;
+    });
+  }
+
+  /**
+   * Writes a modified session (one round trip) and, for a session established by this request, adds its
+   * cookie. Undefined when there is nothing to write: a session that was only read needs nothing more, since
+   * its load already slid the expiry.
+   */
+  commit(response: KrResponse): Promise<void> | undefined {
+    if (this.loading === undefined) return undefined;
+    // A load the route started without awaiting it: commit once it is done. Its failure already reached the route.
+    if (this.state === 'unloaded') return this.loading.then(() => this.commit(response) ?? RESOLVED, () => undefined);
+    if (!this.modified || this.state !== 'loaded') return undefined;
+    const engine = this.engine;
+    this.id ??= randomBytes(SESSION_ID_LENGTH);
+    const blob = serializeSession(this.id, this.entries);
+    return engine.withIoTimeout(
+      engine.cache.set(engine.storeKey(this.sessionKey), blob, engine.setOptions),
+      'Committing the session timed out.',
+      () => this.stored(response),
+      (error) => this.storeFailed(error),
+    );
+  }
+
+  /** Runs `action` on the loaded session: at once when it is loaded, after the load otherwise. */
+  private afterLoad<T>(action: () => T): Promise<T> {
+    if (this.state !== 'loaded') return this.ensureLoaded().then(action);
+    try {
+      return Promise.resolve(action());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** Loads on first use; later calls share the same load. */
   private ensureLoaded(): Promise<void> {
     this.loading ??= this.load();
     return this.loading;
   }
 
-  private async load(): Promise<void> {
-    const engine = this.engine;
+  private load(): Promise<void> {
+    let pendingKey: ReturnType<SessionEngine['readSessionKey']>;
     try {
-      const pendingKey = engine.readSessionKey(this.request);
-      const existingKey = pendingKey instanceof Promise ? await pendingKey : pendingKey;
-      this.isNewKey = existingKey === undefined;
-      this.sessionKey = existingKey ?? createSessionKey();
-      if (!this.isNewKey) {
-        const blob = await engine.withIoTimeout(engine.cache.get(engine.storeKey(this.sessionKey), engine.getOptions), 'Loading the session timed out.');
-        this.adopt(blob);
-      }
-      this.state = 'loaded';
+      pendingKey = this.engine.readSessionKey(this.request);
     } catch (error) {
-      this.state = 'unavailable';
-      engine.logger.error(`Session cache read exception, Key:${this.sessionKey}`, error);
-      if (engine.failOnStoreError) throw asUnavailable(error);
+      return this.rejectedLoad(error);
     }
+    if (!(pendingKey instanceof Promise)) return this.loadSession(pendingKey);
+    return pendingKey.then(
+      (key) => this.loadSession(key),
+      (error: unknown) => this.loadFailed(error),
+    );
+  }
+
+  private loadSession(existingKey: string | undefined): Promise<void> {
+    const engine = this.engine;
+    this.isNewKey = existingKey === undefined;
+    this.sessionKey = existingKey ?? createSessionKey();
+    if (this.isNewKey) {
+      this.state = 'loaded';
+      return RESOLVED;
+    }
+    return engine.withIoTimeout(
+      engine.cache.get(engine.storeKey(this.sessionKey), engine.getOptions),
+      'Loading the session timed out.',
+      (blob) => {
+        this.adopt(blob);
+        this.state = 'loaded';
+      },
+      (error) => this.loadFailed(error),
+    );
+  }
+
+  private rejectedLoad(error: unknown): Promise<void> {
+    try {
+      this.loadFailed(error);
+      return RESOLVED;
+    } catch (failure) {
+      return Promise.reject(failure);
+    }
+  }
+
+  /** ASP.NET Core logs a failed load; the session is then unavailable, and with Fail the route fails too. */
+  private loadFailed(error: unknown): void {
+    this.state = 'unavailable';
+    this.engine.logger.error(`Session cache read exception, Key:${this.sessionKey}`, error);
+    if (this.engine.failOnStoreError) throw asUnavailable(error);
   }
 
   private adopt(blob: Buffer | null): void {
@@ -92,33 +198,16 @@ export class RequestSession {
     for (const [key, value] of stored.entries) this.serializedSize += entrySize(key, value);
   }
 
-  async get(key: string): Promise<Buffer | null> {
-    await this.ensureLoaded();
-    return this.entries.get(key) ?? null;
-  }
-
-  async keys(): Promise<readonly string[]> {
-    await this.ensureLoaded();
-    return [...this.entries.keys()];
-  }
-
-  async set(key: string, value: Uint8Array): Promise<void> {
-    const keyBytes = Buffer.byteLength(key, 'utf8');
-    if (keyBytes > MAX_KEY_UTF8_LENGTH) {
-      throw new SessionLimitError(`The key cannot be longer than '${MAX_KEY_UTF8_LENGTH}' when encoded with UTF-8.`);
-    }
-    await this.ensureLoaded();
+  private store(key: string, value: Uint8Array, keyBytes: number, refuse: SessionLimitRefusal): void {
     if (this.state !== 'loaded') return; // ASP.NET Core drops writes to an unavailable session.
     const previous = this.entries.get(key);
     const projected =
       this.serializedSize + ENTRY_OVERHEAD_BYTES + keyBytes + value.length - (previous === undefined ? 0 : entrySize(key, previous));
     if (projected > MAX_SERIALIZED_SESSION_BYTES) {
-      throw new SessionLimitError(
-        `Storing '${key}' would make the session ${projected} bytes, more than the limit of ${MAX_SERIALIZED_SESSION_BYTES} bytes.`,
-      );
+      throw refuse(`Storing '${key}' would make the session ${projected} bytes, more than the limit of ${MAX_SERIALIZED_SESSION_BYTES} bytes.`);
     }
     if (previous === undefined && this.entries.size >= MAX_ENTRIES) {
-      throw new SessionLimitError(`A session holds at most ${MAX_ENTRIES} entries.`);
+      throw refuse(`A session holds at most ${MAX_ENTRIES} entries.`);
     }
     if (this.isNewKey) this.establish = true;
     this.modified = true;
@@ -126,60 +215,29 @@ export class RequestSession {
     this.entries.set(key, Buffer.from(value));
   }
 
-  async remove(key: string): Promise<void> {
-    await this.ensureLoaded();
-    const previous = this.entries.get(key);
-    if (previous === undefined) return;
-    this.entries.delete(key);
-    this.serializedSize -= entrySize(key, previous);
-    this.modified = true;
-  }
-
-  /** Empties the session but keeps its key and cookie; an empty session is stored only if it had entries. */
-  async clear(): Promise<void> {
-    await this.ensureLoaded();
-    if (this.entries.size === 0) return;
-    this.entries.clear();
-    this.serializedSize = EMPTY_SESSION_BYTES;
-    this.modified = true;
-  }
-
-  /**
-   * Writes a modified session (one round trip) and, for a session established by this request, adds its
-   * cookie. A session that was only read needs nothing more: its load already slid the expiry.
-   */
-  async commit(response: KrResponse): Promise<void> {
-    if (this.loading === undefined) return;
-    try {
-      await this.loading;
-    } catch {
-      return; // The load failure already reached the route.
-    }
-    if (!this.modified || this.state !== 'loaded') return;
+  private stored(response: KrResponse): void | Promise<void> {
     const engine = this.engine;
-    this.id ??= randomBytes(SESSION_ID_LENGTH);
-    const blob = serializeSession(this.id, this.entries);
-    try {
-      await engine.withIoTimeout(engine.cache.set(engine.storeKey(this.sessionKey), blob, engine.setOptions), 'Committing the session timed out.');
-    } catch (error) {
-      engine.logger.error('Error closing the session.', error);
-      if (engine.failOnStoreError) throw asUnavailable(error);
-      return;
-    }
     this.modified = false;
     if (engine.logger.isEnabled('Debug')) {
       engine.logger.debug(`Session stored; Key:${this.sessionKey}, Count:${this.entries.size}`);
     }
-    if (this.establish) {
-      const protector = await engine.protector();
-      response.addHeader(
-        'set-cookie',
-        renderSetCookie(engine.cookie, protector.protect(this.sessionKey), this.request.isHttps(engine.trustProxy), new Date()),
-      );
-      response.setHeader('cache-control', 'no-cache,no-store');
-      response.setHeader('pragma', 'no-cache');
-      response.setHeader('expires', '-1');
-    }
+    if (!this.establish) return;
+    const protector = engine.protector();
+    if (protector instanceof Promise) return protector.then((ready) => this.addCookie(response, ready));
+    this.addCookie(response, protector);
+  }
+
+  private addCookie(response: KrResponse, protector: CookieProtector): void {
+    const engine = this.engine;
+    response.addHeader('set-cookie', renderSetCookie(engine.cookie, protector.protect(this.sessionKey), this.request.isHttps(engine.trustProxy), new Date()));
+    response.setHeader('cache-control', 'no-cache,no-store');
+    response.setHeader('pragma', 'no-cache');
+    response.setHeader('expires', '-1');
+  }
+
+  private storeFailed(error: unknown): void {
+    this.engine.logger.error('Error closing the session.', error);
+    if (this.engine.failOnStoreError) throw asUnavailable(error);
   }
 }
 

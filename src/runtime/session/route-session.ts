@@ -1,6 +1,6 @@
 import { KrCmdletError } from '../binding/cmdlet-error.ts';
 import { routeContextOrWarn } from '../context/route-context.ts';
-import type { RequestSession } from './request-session.ts';
+import type { RequestSession, SessionLimitRefusal } from './request-session.ts';
 import { SessionLimitError } from './session-format.ts';
 
 /**
@@ -16,12 +16,13 @@ export function routeSessionOrWarn(cmdlet: string): RequestSession | undefined {
   return context.session;
 }
 
-/** Runs a session operation, turning a refused write (size limits) into an error that names the cmdlet. */
-export async function sessionOperation<T>(cmdlet: string, parameter: string, operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof SessionLimitError) throw new KrCmdletError(cmdlet, error.message, { parameter, cause: error });
-    throw error;
-  }
+/**
+ * The refusal a session cmdlet reports when a write would break a session limit: an error that names the cmdlet
+ * and the parameter. Made once per cmdlet, not per call.
+ */
+export function sessionLimitRefusal(cmdlet: string, parameter: string): SessionLimitRefusal {
+  return (message) => new KrCmdletError(cmdlet, message, { parameter, cause: new SessionLimitError(message) });
 }
+
+/** What a session cmdlet resolves to when it had nothing to act on (outside a route, or no session). */
+export const NOTHING: Promise<undefined> = Promise.resolve(undefined);

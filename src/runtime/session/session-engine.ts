@@ -1,4 +1,5 @@
 import { CacheUnavailableError } from '../cache/distributed-cache.ts';
+import { DeadlineQueue } from '../timing/deadline-queue.ts';
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../cache/distributed-cache.ts';
 import type { KrRequest } from '../context/kr-request.ts';
 import type { CookieBuilder } from '../cookies/cookie-builder.ts';
@@ -10,6 +11,17 @@ import { RequestSession } from './request-session.ts';
 
 const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
+/** A load or commit waiting for the store, as the IOTimeout deadline sees it. */
+interface StoreOperation {
+  settled: boolean;
+  readonly expire: () => void;
+}
+
+const keepValue = <T>(value: T): T => value;
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
 /**
  * Everything the sessions of one server share: the store, the cookie, the timeouts and the cookie-protection
  * keys. Opening a request's session costs one small object; all I/O waits until a route touches it.
@@ -20,7 +32,7 @@ export class SessionEngine {
   readonly failOnStoreError: boolean;
   readonly getOptions: DistributedCacheGetOptions;
   readonly setOptions: DistributedCacheEntryOptions;
-  private readonly ioTimeoutMs: number;
+  private readonly ioDeadlines: DeadlineQueue<StoreOperation>;
   private readonly cookieName: string;
   private readonly fixedProtector: CookieProtector | undefined;
   private readonly sharedRing: SharedKeyRing | undefined;
@@ -35,7 +47,10 @@ export class SessionEngine {
     this.trustProxy = definition.trustProxy;
     this.failOnStoreError = definition.storeErrorMode === 'Fail';
     // setTimeout runs a longer delay after 1 ms, which would fail every load; 24.8 days is as good as no limit.
-    this.ioTimeoutMs = Math.min(definition.ioTimeoutMs, MAX_TIMER_DELAY_MS);
+    this.ioDeadlines = new DeadlineQueue(Math.min(definition.ioTimeoutMs, MAX_TIMER_DELAY_MS), {
+      isPending: (operation) => !operation.settled,
+      expire: (operation) => operation.expire(),
+    });
     this.getOptions = Object.freeze({ expectedSlidingMs: definition.idleTimeoutMs });
     this.setOptions = Object.freeze({ slidingExpirationMs: definition.idleTimeoutMs });
     if (definition.protectionKeys.length > 0) this.fixedProtector = explicitProtector(definition.protectionKeys);
@@ -54,7 +69,7 @@ export class SessionEngine {
   protector(): CookieProtector | Promise<CookieProtector> {
     if (this.fixedProtector !== undefined) return this.fixedProtector;
     const ring = this.sharedRing as SharedKeyRing;
-    return ring.ready ?? this.withIoTimeout(ring.load(), 'Loading the cookie-protection key ring timed out.');
+    return ring.ready ?? this.withIoTimeout(ring.load(), 'Loading the cookie-protection key ring timed out.', keepValue, rethrow);
   }
 
   /**
@@ -76,19 +91,32 @@ export class SessionEngine {
     return undefined;
   }
 
-  /** IOTimeout bounds every load and commit, whatever the store does. */
-  withIoTimeout<T>(operation: Promise<T>, message: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CacheUnavailableError(message)), this.ioTimeoutMs);
-      operation.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
+  /**
+   * IOTimeout bounds every load and commit, whatever the store does: past it, the operation counts as failed with
+   * CacheUnavailableError. The outcome goes through `onValue` or `onError` inside the one promise this returns,
+   * since on the session path every promise layer is measurable.
+   */
+  withIoTimeout<T, R>(
+    operation: Promise<T>,
+    timeoutMessage: string,
+    onValue: (value: T) => R | PromiseLike<R>,
+    onError: (error: unknown) => R | PromiseLike<R>,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const settle = (outcome: () => R | PromiseLike<R>): void => {
+        if (pending.settled) return;
+        pending.settled = true;
+        try {
+          resolve(outcome());
+        } catch (error) {
           reject(error);
-        },
+        }
+      };
+      const pending: StoreOperation = { settled: false, expire: () => settle(() => onError(new CacheUnavailableError(timeoutMessage))) };
+      this.ioDeadlines.add(pending);
+      operation.then(
+        (value) => settle(() => onValue(value)),
+        (error: unknown) => settle(() => onError(error)),
       );
     });
   }

@@ -6,15 +6,18 @@
  * Failure semantics: nothing waits for an outage to end. Every command is bounded by asyncTimeout; once the connection
  * has dropped, calls fail at once with CacheUnavailableError until ioredis has reconnected on its own.
  *
- * Calls that the caller awaits reach Redis in order. Calls issued in the same tick without awaiting may not: single
- * commands are auto-pipelined on the next turn of the event loop, while transactions and pipelines go out at once.
+ * The hot path, a session's load and commit, is one command each: a Lua script that does what .NET's two commands
+ * do. Commands go out in the order they are called; those of one turn of the event loop share one socket write.
  */
-import { Redis } from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import type { Socket } from 'node:net';
+import { Command, Redis } from 'ioredis';
+import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError } from '../distributed-cache.ts';
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { describeRedisSettings, primaryEndpointAddress, reconnectDelayMs, toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
+import { GET_AND_REFRESH, refusesScripts, SET_ENTRY } from './redis-scripts.ts';
+import type { LuaScript } from './redis-scripts.ts';
 import { parseTicks, ticksFromUnixMs, TICKS_PER_MILLISECOND, timeSpanTicksFromMs } from './ticks.ts';
 
 export type RedisCacheLogLevel = 'debug' | 'information' | 'warning' | 'error';
@@ -32,6 +35,16 @@ const DATA_FIELD = 'data';
 const NOT_PRESENT = -1n;
 const QUIT_TIMEOUT_MS = 1000;
 const ERROR_LOG_WINDOW_MS = 10_000;
+
+type CommandArgument = string | number | Buffer;
+type EntryFields = [absolute: Buffer | null, sliding: Buffer | null, data: Buffer | null];
+
+/** What a set stores: the hash fields as .NET writes them, and the TTL in whole seconds (undefined for none). */
+interface StoredEntry {
+  readonly absolute: string;
+  readonly sliding: string;
+  readonly ttlSeconds: number | undefined;
+}
 
 interface EntryMetadata {
   /** DateTime ticks, or undefined for none. */
@@ -57,6 +70,10 @@ export class RedisDistributedCache implements DistributedCache {
   private connecting: Promise<void> | undefined;
   private abandonConnect: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  private readonly deadlines: DeadlineQueue<Command>;
+  /** True until the server refuses a script; then the hot path sends .NET's command pairs instead. */
+  private scripting = true;
+  private writesCorked = false;
 
   constructor(settings: RedisConnectionSettings, options: RedisDistributedCacheOptions) {
     this.settings = settings;
@@ -64,6 +81,13 @@ export class RedisDistributedCache implements DistributedCache {
     this.log = options.log;
     this.endpoint = primaryEndpointAddress(settings);
     this.description = `redis ${describeRedisSettings(settings)}`;
+    this.deadlines = new DeadlineQueue(settings.asyncTimeoutMs, {
+      isPending: (command) => !command.isSettled,
+      expire: (command) =>
+        command.reject(
+          new CacheUnavailableError(`Redis ${this.endpoint} did not answer ${command.name.toUpperCase()} within ${settings.asyncTimeoutMs} ms.`),
+        ),
+    });
     this.redis = new Redis({
       ...toIoredisOptions(settings),
       retryStrategy: (attempt) => this.nextReconnectDelay(attempt),
@@ -78,76 +102,67 @@ export class RedisDistributedCache implements DistributedCache {
     return this.redis;
   }
 
-  async get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
+  get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
     const redisKey = this.instanceName + key;
     const expectedSlidingMs = options?.expectedSlidingMs;
-    if (expectedSlidingMs === undefined) {
-      const [absolute, sliding, data] = await this.run('HMGET', () =>
-        this.redis.hmgetBuffer(redisKey, ABSOLUTE_FIELD, SLIDING_FIELD, DATA_FIELD),
-      );
-      await this.slide(redisKey, readMetadata(redisKey, absolute, sliding));
-      return data ?? null;
+    if (expectedSlidingMs !== undefined && !(expectedSlidingMs > 0 && Number.isFinite(expectedSlidingMs))) {
+      return Promise.reject(new RangeError(`expectedSlidingMs must be a positive number of milliseconds, got ${expectedSlidingMs}.`));
     }
-    const applied = positiveDurationTicks(expectedSlidingMs, 'expectedSlidingMs');
-    const [expire, amount] = expireArguments(applied);
-    // Two commands issued in the same tick leave in one auto-pipelined write: one round trip, at half the cost of
-    // an ioredis pipeline object, and batched with the other requests' commands.
-    const [fields] = await this.run('HMGET', () =>
-      Promise.all([this.redis.hmgetBuffer(redisKey, ABSOLUTE_FIELD, SLIDING_FIELD, DATA_FIELD), this.redis[expire](redisKey, amount)]),
-    );
-    const [absolute, sliding, data] = bufferFields(fields);
-    if (absolute === null && sliding === null && data === null) return null;
-    await this.correctGuessedExpiry(redisKey, readMetadata(redisKey, absolute, sliding), applied);
-    return data;
+    if (this.scripting) {
+      // One command: the script reads the entry and slides its expiry exactly as .NET's refresh would.
+      return this.sendScript(GET_AND_REFRESH, [redisKey, String(Date.now())], null).then(
+        (reply) => this.entryData(redisKey, bufferFields(reply)),
+        (error: unknown) => (this.scripting ? Promise.reject(error) : this.get(key, options)),
+      );
+    }
+    return this.getWithCommands(redisKey, expectedSlidingMs);
   }
 
-  async set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
+  set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
     const redisKey = this.instanceName + key;
-    const now = Date.now();
-    const absoluteMs = absoluteExpiryMs(options, now);
-    const slidingMs = options.slidingExpirationMs;
-    if (slidingMs !== undefined && !(slidingMs > 0)) {
-      throw new RangeError(`The sliding expiration value must be positive, got ${slidingMs} ms.`);
+    let entry: StoredEntry;
+    try {
+      entry = storedEntry(options, Date.now());
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const fields = [
-      ABSOLUTE_FIELD,
-      String(absoluteMs === undefined ? NOT_PRESENT : ticksFromUnixMs(absoluteMs)),
-      SLIDING_FIELD,
-      String(slidingMs === undefined ? NOT_PRESENT : timeSpanTicksFromMs(slidingMs)),
-      DATA_FIELD,
-      value,
-    ];
-    const ttlSeconds = ttlSecondsAtSet(absoluteMs === undefined ? undefined : absoluteMs - now, slidingMs);
-    if (ttlSeconds === undefined) {
-      // Without a TTL .NET sends no EXPIRE, leaving any earlier TTL of the key as it was.
-      await this.run('HSET', () => this.redis.hset(redisKey, ...fields));
-      return;
+    if (this.scripting) {
+      return this.sendScript(SET_ENTRY, [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''], 'utf8').then(
+        () => undefined,
+        (error: unknown) => (this.scripting ? Promise.reject(error) : this.set(key, value, options)),
+      );
     }
-    // HSET and EXPIRE pipelined, as the .NET 9 RedisCache sends them: one round trip. They share one auto-pipelined
-    // write, which costs less than half of a MULTI/EXEC transaction object and is ordered on the connection.
-    await this.run('HSET', () => Promise.all([this.redis.hset(redisKey, ...fields), this.redis.expire(redisKey, ttlSeconds)]));
+    return this.setWithCommands(redisKey, value, entry);
   }
 
   async refresh(key: string): Promise<void> {
     const redisKey = this.instanceName + key;
-    const [absolute, sliding] = await this.run('HMGET', () => this.redis.hmgetBuffer(redisKey, ABSOLUTE_FIELD, SLIDING_FIELD));
+    const [absolute, sliding] = bufferFields([...((await this.send('hmget', [redisKey, ABSOLUTE_FIELD, SLIDING_FIELD], null)) as unknown[]), null]);
     await this.slide(redisKey, readMetadata(redisKey, absolute, sliding));
   }
 
   async remove(key: string): Promise<void> {
-    await this.run('DEL', () => this.redis.del(this.instanceName + key));
+    await this.send('del', [this.instanceName + key], 'utf8');
   }
 
   async getOrCreateShared(name: string, candidate: string): Promise<string> {
     const redisKey = this.instanceName + name;
-    // SET NX and GET in one transaction: GET returns exactly the value that won, whoever set it.
-    const [, winner] = await this.run('SET', () => execPipeline(this.redis.multi().set(redisKey, candidate, 'NX').get(redisKey)));
+    // SET NX and GET in one transaction: GET returns exactly the value that won, whoever set it. The four commands
+    // leave in one write, and nothing else can come between them on the connection.
+    const replies = await Promise.all([
+      this.send('multi', [], 'utf8'),
+      this.send('set', [redisKey, candidate, 'NX'], 'utf8'),
+      this.send('get', [redisKey], 'utf8'),
+      this.send('exec', [], 'utf8'),
+    ]);
+    const executed = replies[3];
+    const winner = Array.isArray(executed) ? (executed[1] as unknown) : undefined;
     if (typeof winner !== 'string') throw new Error(`Redis returned no value for shared key '${redisKey}' just after SET NX.`);
     return winner;
   }
 
   async setShared(name: string, value: string): Promise<void> {
-    await this.run('SET', () => this.redis.set(this.instanceName + name, value));
+    await this.send('set', [this.instanceName + name, value], 'utf8');
   }
 
   connect(): Promise<void> {
@@ -245,6 +260,17 @@ export class RedisDistributedCache implements DistributedCache {
     this.everReady = true;
     this.lostSinceReady = false;
     this.lastConnectionError = undefined;
+    this.loadScripts();
+  }
+
+  /** Loads the scripts on every (re)connection, so that the first requests after it need no second round trip. */
+  private loadScripts(): void {
+    if (!this.scripting) return;
+    for (const script of [GET_AND_REFRESH, SET_ENTRY]) {
+      this.send('script', ['LOAD', script.source], 'utf8').catch((error: unknown) => {
+        if (refusesScripts(messageOf(error))) this.stopScripting(messageOf(error));
+      });
+    }
   }
 
   private onClose(): void {
@@ -274,23 +300,92 @@ export class RedisDistributedCache implements DistributedCache {
     }
   }
 
-  /** Sends a command unless the connection is known to be down, and turns every failure into CacheUnavailableError. */
-  private run<T>(command: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends one command unless the connection is known to be down. Its deadline is asyncTimeout, kept by one shared
+   * timer; errors come back as CacheUnavailableError. Commands sent in one turn of the event loop leave in one write.
+   */
+  private send(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
     if (this.closing !== undefined) return Promise.reject(this.closedError());
     const status = this.redis.status;
-    // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by the
-    // command timeout); after a failure nothing may wait for the reconnect.
+    // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
+    // deadline); after a failure nothing may wait for the reconnect.
     if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return Promise.reject(this.unavailableError());
-    // Not an async function: on the hot path one promise less is measurably cheaper.
-    let sent: Promise<T>;
+    const command = new Command(name, args, { replyEncoding });
+    this.batchWrites();
     try {
-      sent = send();
+      this.redis.sendCommand(command);
     } catch (error) {
-      return Promise.reject(this.toCacheError(command, error));
+      return Promise.reject(this.toCacheError(name, error));
     }
-    return sent.catch((error: unknown) => {
-      throw this.toCacheError(command, error);
+    this.deadlines.add(command);
+    return command.promise.catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
+  }
+
+  /**
+   * Runs one of the cache's Lua scripts by its SHA1, sending the source once when the server does not have it
+   * (after a restart or SCRIPT FLUSH). A server that refuses scripts turns them off for good: the caller then
+   * falls back to the command pairs .NET sends.
+   */
+  private sendScript(script: LuaScript, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
+    return this.send('evalsha', [script.sha1, 1, ...args], replyEncoding).catch((error: unknown) => {
+      const message = messageOf(error);
+      if (message.startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding);
+      if (refusesScripts(message)) this.stopScripting(message);
+      throw error;
     });
+  }
+
+  private stopScripting(reason: string): void {
+    if (!this.scripting) return;
+    this.scripting = false;
+    this.log('information', `Redis ${this.endpoint} refuses Lua scripts (${reason}); using HMGET/EXPIRE and HSET/EXPIRE pairs instead.`);
+  }
+
+  /**
+   * What auto-pipelining buys, without its per-command pipeline object and promises: the socket is corked on the
+   * first command of a turn and uncorked after the turn's I/O callbacks, so the commands of every request served in
+   * between share one write.
+   */
+  private batchWrites(): void {
+    if (this.writesCorked) return;
+    const stream = this.redis.stream as Socket | undefined;
+    if (stream === undefined || this.redis.status !== 'ready') return;
+    this.writesCorked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.writesCorked = false;
+      stream.uncork();
+    });
+  }
+
+  /** .NET's Get with its refresh: HMGET, then EXPIRE or PEXPIRE; with a hinted window both in one round trip. */
+  private async getWithCommands(redisKey: string, expectedSlidingMs: number | undefined): Promise<Buffer | null> {
+    const fieldsOf = (): Promise<unknown> => this.send('hmget', [redisKey, ABSOLUTE_FIELD, SLIDING_FIELD, DATA_FIELD], null);
+    if (expectedSlidingMs === undefined) {
+      const [absolute, sliding, data] = bufferFields(await fieldsOf());
+      await this.slide(redisKey, readMetadata(redisKey, absolute, sliding));
+      return data;
+    }
+    const applied = timeSpanTicksFromMs(expectedSlidingMs);
+    const [expire, amount] = expireArguments(applied);
+    const [fields] = await Promise.all([fieldsOf(), this.send(expire, [redisKey, amount], 'utf8')]);
+    const [absolute, sliding, data] = bufferFields(fields);
+    if (absolute === null && sliding === null && data === null) return null;
+    await this.correctGuessedExpiry(redisKey, readMetadata(redisKey, absolute, sliding), applied);
+    return data;
+  }
+
+  /** .NET 9's Set: HSET, then EXPIRE in the same round trip; without a TTL no EXPIRE at all. */
+  private async setWithCommands(redisKey: string, value: Buffer, entry: StoredEntry): Promise<void> {
+    const hset = this.send('hset', [redisKey, ABSOLUTE_FIELD, entry.absolute, SLIDING_FIELD, entry.sliding, DATA_FIELD, value], 'utf8');
+    if (entry.ttlSeconds === undefined) await hset;
+    else await Promise.all([hset, this.send('expire', [redisKey, entry.ttlSeconds], 'utf8')]);
+  }
+
+  /** Validates what the script read: the data of a live entry, null for a missing one. */
+  private entryData(redisKey: string, [absolute, sliding, data]: EntryFields): Buffer | null {
+    readMetadata(redisKey, absolute, sliding);
+    return data;
   }
 
   private toCacheError(command: string, error: unknown): CacheUnavailableError {
@@ -328,7 +423,7 @@ export class RedisDistributedCache implements DistributedCache {
 
   private async expire(redisKey: string, expiryTicks: bigint): Promise<void> {
     const [command, amount] = expireArguments(expiryTicks);
-    await this.run(command.toUpperCase(), () => this.redis[command](redisKey, amount));
+    await this.send(command, [redisKey, amount], 'utf8');
   }
 
   /**
@@ -341,7 +436,7 @@ export class RedisDistributedCache implements DistributedCache {
     if (wanted !== undefined && wanted / TICKS_PER_MILLISECOND === applied / TICKS_PER_MILLISECOND) return;
     // Without a sliding window .NET would not have touched the TTL: the absolute expiry, or none, stands.
     const restored = wanted ?? (metadata.absolute === undefined ? undefined : metadata.absolute - now);
-    if (restored === undefined) await this.run('PERSIST', () => this.redis.persist(redisKey));
+    if (restored === undefined) await this.send('persist', [redisKey], 'utf8');
     else await this.expire(redisKey, restored);
   }
 }
@@ -380,17 +475,7 @@ function expireArguments(expiryTicks: bigint): readonly ['expire' | 'pexpire', s
   return ms % 1000n === 0n ? ['expire', String(ms / 1000n)] : ['pexpire', String(ms)];
 }
 
-/** Runs a pipeline or transaction and returns the replies, rejecting with the first command error. */
-async function execPipeline(pipeline: ChainableCommander): Promise<unknown[]> {
-  const results = await pipeline.exec();
-  if (results === null) throw new Error('The Redis transaction was aborted.');
-  return results.map(([error, reply]) => {
-    if (error !== null) throw error;
-    return reply;
-  });
-}
-
-function bufferFields(reply: unknown): [Buffer | null, Buffer | null, Buffer | null] {
+function bufferFields(reply: unknown): EntryFields {
   if (Array.isArray(reply) && reply.length === 3 && reply.every((item) => item === null || Buffer.isBuffer(item))) {
     return [reply[0], reply[1], reply[2]];
   }
@@ -419,11 +504,6 @@ function slidingExpiryTicks(metadata: EntryMetadata, nowTicks: bigint): bigint |
   return remaining < metadata.sliding ? remaining : metadata.sliding;
 }
 
-function positiveDurationTicks(ms: number, name: string): bigint {
-  if (!(ms > 0) || !Number.isFinite(ms)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${ms}.`);
-  return timeSpanTicksFromMs(ms);
-}
-
 /** The absolute expiry as Unix ms, validated as .NET's DistributedCacheEntryOptions and RedisCache do. */
 function absoluteExpiryMs(options: DistributedCacheEntryOptions, now: number): number | undefined {
   const absolute = options.absoluteExpiration?.getTime();
@@ -433,6 +513,20 @@ function absoluteExpiryMs(options: DistributedCacheEntryOptions, now: number): n
   if (!(relative > 0)) throw new RangeError(`The relative expiration value must be positive, got ${relative} ms.`);
   // .NET lets the relative form win when both are given.
   return now + relative;
+}
+
+/** The fields and TTL of a set, validated as .NET validates them. */
+function storedEntry(options: DistributedCacheEntryOptions, now: number): StoredEntry {
+  const absoluteMs = absoluteExpiryMs(options, now);
+  const slidingMs = options.slidingExpirationMs;
+  if (slidingMs !== undefined && !(slidingMs > 0)) {
+    throw new RangeError(`The sliding expiration value must be positive, got ${slidingMs} ms.`);
+  }
+  return {
+    absolute: String(absoluteMs === undefined ? NOT_PRESENT : ticksFromUnixMs(absoluteMs)),
+    sliding: String(slidingMs === undefined ? NOT_PRESENT : timeSpanTicksFromMs(slidingMs)),
+    ttlSeconds: ttlSecondsAtSet(absoluteMs === undefined ? undefined : absoluteMs - now, slidingMs),
+  };
 }
 
 /**

@@ -235,7 +235,6 @@ export function toIoredisOptions(settings: RedisConnectionSettings): RedisOption
     host: endpoint.host,
     port: resolvedPort(endpoint, settings.ssl),
     connectTimeout: settings.connectTimeoutMs,
-    commandTimeout: settings.asyncTimeoutMs,
     // A server that stops answering on an open socket (a dropped network path) would otherwise cost every later
     // command its full timeout; destroying the socket makes ioredis reconnect and lets callers fail fast meanwhile.
     socketTimeout: settings.asyncTimeoutMs,
@@ -246,7 +245,6 @@ export function toIoredisOptions(settings: RedisConnectionSettings): RedisOption
     retryStrategy: reconnectDelayMs,
     // Commands are never held across reconnects: a session request must answer 503 now, not after the outage.
     maxRetriesPerRequest: 0,
-    enableAutoPipelining: true,
   };
   if (settings.user !== undefined) options.username = settings.user;
   if (settings.password !== undefined) options.password = settings.password;
