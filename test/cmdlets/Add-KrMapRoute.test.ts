@@ -4,6 +4,7 @@ import {
   addKrEndpoint,
   addKrMapRoute,
   enableKrConfiguration,
+  getKrRequestQuery,
   KrParameterBindingError,
   listeningUrls,
   newKrServer,
@@ -366,6 +367,68 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
         await fetchUrl(`${server.url}/throws`);
         expect((await fetchUrl(`${server.url}/hello`)).status).to.equal(200);
       });
+    });
+  });
+
+  describe('the request context in the script block', () => {
+    let server: InProcessServer;
+    const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    let plainCalls = 0;
+
+    before(async () => {
+      server = await startInProcess(() => {
+        addKrMapRoute({
+          path: '/echo',
+          scriptBlock: async () => {
+            const id = getKrRequestQuery({ name: 'id' });
+            // Foreign awaits of every kind between the cmdlets: timers, resolved promises, a nested async function.
+            await delay(Number(id) % 7);
+            await Promise.resolve();
+            const again = await (async () => {
+              await delay(Number(id) % 3);
+              return getKrRequestQuery({ name: 'id' });
+            })();
+            writeKrJsonResponse({ inputObject: { id, again } });
+          },
+        });
+        addKrMapRoute({
+          path: '/then',
+          scriptBlock: () => delay(5).then(() => writeKrTextResponse({ inputObject: `then ${getKrRequestQuery({ name: 'id' })}` })),
+        });
+        addKrMapRoute({
+          path: '/sometimes',
+          scriptBlock: () => {
+            plainCalls += 1;
+            if (plainCalls === 1) {
+              writeKrTextResponse({ inputObject: 'plain' });
+              return undefined;
+            }
+            return delay(5).then(() => writeKrTextResponse({ inputObject: `later ${plainCalls}` }));
+          },
+        });
+      });
+    });
+
+    after(async () => {
+      await server.stop();
+    });
+
+    it('follows every await of an async script block, with many requests interleaved', async () => {
+      const ids = Array.from({ length: 200 }, (_, index) => String(index));
+      const responses = await Promise.all(ids.map((id) => fetchUrl(`${server.url}/echo?id=${id}`)));
+      expect(responses.map((response) => response.json())).to.deep.equal(ids.map((id) => ({ id, again: id })));
+    });
+
+    it('follows the callbacks of a plain function that returns a promise', async () => {
+      const responses = await Promise.all(['1', '2', '3'].map((id) => fetchUrl(`${server.url}/then?id=${id}`)));
+      expect(responses.map((response) => response.body)).to.deep.equal(['then 1', 'then 2', 'then 3']);
+    });
+
+    it('starts following awaits, with a warning, once a plain script block that returned a value returns a promise', async () => {
+      expect((await fetchUrl(`${server.url}/sometimes`)).body).to.equal('plain');
+      await fetchUrl(`${server.url}/sometimes`);
+      expect(server.logger.messages('Warning').some((message) => message.startsWith('Route GET /sometimes returned a promise'))).to.equal(true);
+      expect((await fetchUrl(`${server.url}/sometimes`)).body).to.equal('later 3');
     });
   });
 });

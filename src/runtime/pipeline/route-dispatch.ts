@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { CacheUnavailableError } from '../cache/distributed-cache.ts';
 import { KrContext } from '../context/kr-context.ts';
-import { runWithContext } from '../context/current-context.ts';
+import { endTrackedRun, runSynchronously, runTracked } from '../context/current-context.ts';
 import type { HostRecord } from '../host/host-registry.ts';
 import type { RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
@@ -13,7 +13,7 @@ import { logRequest } from './request-log.ts';
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Runs one route: the script block with its context (reachable implicitly through AsyncLocalStorage), then
+ * Runs one route: the script block with its context (which route cmdlets find on their own: see current-context.ts), then
  * the session commit, then the buffered response. The commit finishes before anything is sent, so a write
  * that was not stored is never answered with a success. A synchronous script block with nothing to commit is
  * answered synchronously, which keeps @hono/node-server on its fastest path.
@@ -59,21 +59,51 @@ export function createRouteDispatcher(
     );
   };
 
+  // Whether the script block's context must survive awaits: known for an async function; a plain one runs
+  // tracked on its first call and is judged by what it returns.
+  let tracked: boolean | undefined = isAsyncFunction(scriptBlock) ? true : undefined;
+
   return (c) => {
     const started = performance.now();
     const context = new KrContext(record, c, sessions);
+    const trackedRun = tracked !== false;
     let result: unknown;
     try {
-      result = runWithContext(context, () => scriptBlock(context));
+      result = trackedRun ? runTracked(context, () => scriptBlock(context)) : runSynchronously(context, () => scriptBlock(context));
     } catch (error) {
+      if (trackedRun) endTrackedRun();
       return fail(context, error, started);
     }
-    if (!isThenable(result)) return commitAndRespond(context, started);
+    const pending = isThenable(result);
+    if (tracked === undefined) tracked = pending;
+    else if (!trackedRun && pending) {
+      tracked = true;
+      record.definition.logger.warning(
+        `Route ${routeLabel} returned a promise after returning plain values before; its context follows awaits from its next call on. ` +
+          'Declare the script block async so that every call is tracked.',
+      );
+    }
+    if (!pending) {
+      if (trackedRun) endTrackedRun();
+      return commitAndRespond(context, started);
+    }
     return Promise.resolve(result).then(
-      () => commitAndRespond(context, started),
-      (error: unknown) => fail(context, error, started),
+      () => {
+        if (trackedRun) endTrackedRun();
+        return commitAndRespond(context, started);
+      },
+      (error: unknown) => {
+        if (trackedRun) endTrackedRun();
+        return fail(context, error, started);
+      },
     );
   };
+}
+
+const AsyncFunction = (async () => {}).constructor;
+
+function isAsyncFunction(value: unknown): boolean {
+  return value instanceof AsyncFunction;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
