@@ -18,13 +18,23 @@ function pad2(value: number): string {
 
 function renderTimestamp(format: string | undefined): Renderer {
   if (format === undefined) return (event) => event.timestamp.toISOString();
-  return (event) => {
-    const date = event.timestamp;
-    return format
+  const render = (date: Date): string =>
+    format
       .replace('HH', pad2(date.getHours()))
       .replace('mm', pad2(date.getMinutes()))
       .replace('ss', pad2(date.getSeconds()))
       .replace('fff', String(date.getMilliseconds()).padStart(3, '0'));
+  if (format.includes('f')) return (event) => render(event.timestamp);
+  // Under load a server logs many lines a second; a format without fractions renders once per second.
+  let second = Number.NaN;
+  let text = '';
+  return (event) => {
+    const current = Math.floor(event.timestamp.getTime() / 1000);
+    if (current !== second) {
+      second = current;
+      text = render(event.timestamp);
+    }
+    return text;
   };
 }
 

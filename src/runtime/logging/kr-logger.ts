@@ -21,6 +21,7 @@ export interface KrLogger {
 }
 
 const EVENT = Symbol.for('kestrun-ts.event');
+const ignoreCallback = (): void => {};
 
 interface SinkInfo {
   readonly level: string;
@@ -47,6 +48,8 @@ process.on('exit', flushConsoleSinks);
  * also costs a Writable hop and a setImmediate per line (3.9 µs against 1.2 µs here).
  */
 class ConsoleSink extends TransportStream {
+  /** winston's number for the least severe level this sink writes. */
+  readonly minimumSeverity: number;
   private readonly render: (event: LogEvent) => string;
   private readonly stderrFrom: LogLevel | undefined;
   private stdoutBuffer = '';
@@ -55,6 +58,7 @@ class ConsoleSink extends TransportStream {
 
   constructor(definition: ConsoleSinkDefinition) {
     super({ level: definition.restrictedToMinimumLevel });
+    this.minimumSeverity = WINSTON_LEVELS[definition.restrictedToMinimumLevel];
     this.render = compileOutputTemplate(definition.outputTemplate);
     this.stderrFrom = definition.standardErrorFromLevel;
     liveSinks.add(this);
@@ -127,17 +131,8 @@ class WinstonKrLogger extends KrLoggerBase {
     this.sinks = configuration.sinks.map((sink) => new ConsoleSink(sink));
     const sinkMinimum = Math.max(-1, ...configuration.sinks.map((sink) => WINSTON_LEVELS[sink.restrictedToMinimumLevel]));
     this.effectiveMinimum = this.sinks.length === 0 ? -1 : Math.min(WINSTON_LEVELS[configuration.minimumLevel], sinkMinimum);
-    this.winston = winston.createLogger({
-      levels: WINSTON_LEVELS,
-      // winston's default logger format serialises every event to JSON; the sinks render their own lines.
-      format: winston.format((info) => info)(),
-      level: configuration.minimumLevel,
-      transports:
-        this.sinks.length === 0
-          ? [new winston.transports.Console({ silent: true })]
-          : [...this.sinks],
-      exitOnError: false,
-    });
+    // The Logger owns the sinks' lifecycle (close ends it, and it ends them); events reach the sinks in write().
+    this.winston = winston.createLogger({ levels: WINSTON_LEVELS, level: configuration.minimumLevel, transports: [...this.sinks], exitOnError: false });
     this.winston.on('error', () => {
       // A failing sink must never take the server down; there is nowhere left to report it.
     });
@@ -147,10 +142,18 @@ class WinstonKrLogger extends KrLoggerBase {
     return !this.closed && WINSTON_LEVELS[level] <= this.effectiveMinimum;
   }
 
+  /**
+   * Hands the event to each sink whose level admits it, as winston's Logger would, but without going through the
+   * Logger's object-mode stream: its Transform, pipe and two nextTicks per event were 5 µs of the Debug line every
+   * request writes (/hello 73.6 -> 68.3 µs). The sinks are all ours and synchronous, so nothing else changes.
+   */
   write(level: LogLevel, message: string, error?: unknown): void {
     if (!this.isEnabled(level)) return;
-    const event: LogEvent = { timestamp: new Date(), level, message, error };
-    this.winston.log({ level, message, [EVENT]: event } as winston.LogEntry);
+    const info: SinkInfo = { level, message, [EVENT]: { timestamp: new Date(), level, message, error } };
+    const severity = WINSTON_LEVELS[level];
+    for (const sink of this.sinks) {
+      if (severity <= sink.minimumSeverity) sink.log(info, ignoreCallback);
+    }
   }
 
   async close(): Promise<void> {
