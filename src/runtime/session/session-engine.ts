@@ -11,10 +11,42 @@ import { RequestSession } from './request-session.ts';
 
 const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
-/** A load or commit waiting for the store, as the IOTimeout deadline sees it. */
-interface StoreOperation {
-  settled: boolean;
-  readonly expire: () => void;
+/**
+ * A load or commit waiting for the store: settled once, by the store or by its IOTimeout deadline. A class
+ * rather than closures: tsx names every closure it creates, which is a defineProperty per closure per request.
+ */
+class TimedStoreCall<T, R> {
+  settled = false;
+
+  constructor(
+    private readonly resolve: (value: R | PromiseLike<R>) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly onValue: (value: T) => R | PromiseLike<R>,
+    private readonly onError: (error: unknown) => R | PromiseLike<R>,
+    private readonly timeoutMessage: string,
+  ) {}
+
+  fulfil(value: T): void {
+    this.settle(this.onValue, value);
+  }
+
+  fail(error: unknown): void {
+    this.settle(this.onError, error);
+  }
+
+  expire(): void {
+    this.fail(new CacheUnavailableError(this.timeoutMessage));
+  }
+
+  private settle<A>(handler: (argument: A) => R | PromiseLike<R>, argument: A): void {
+    if (this.settled) return;
+    this.settled = true;
+    try {
+      this.resolve(handler(argument));
+    } catch (error) {
+      this.reject(error);
+    }
+  }
 }
 
 const keepValue = <T>(value: T): T => value;
@@ -32,7 +64,7 @@ export class SessionEngine {
   readonly failOnStoreError: boolean;
   readonly getOptions: DistributedCacheGetOptions;
   readonly setOptions: DistributedCacheEntryOptions;
-  private readonly ioDeadlines: DeadlineQueue<StoreOperation>;
+  private readonly ioDeadlines: DeadlineQueue<TimedStoreCall<unknown, unknown>>;
   private readonly cookieName: string;
   private readonly fixedProtector: CookieProtector | undefined;
   private readonly sharedRing: SharedKeyRing | undefined;
@@ -103,20 +135,11 @@ export class SessionEngine {
     onError: (error: unknown) => R | PromiseLike<R>,
   ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const settle = (outcome: () => R | PromiseLike<R>): void => {
-        if (pending.settled) return;
-        pending.settled = true;
-        try {
-          resolve(outcome());
-        } catch (error) {
-          reject(error);
-        }
-      };
-      const pending: StoreOperation = { settled: false, expire: () => settle(() => onError(new CacheUnavailableError(timeoutMessage))) };
-      this.ioDeadlines.add(pending);
+      const call = new TimedStoreCall(resolve, reject, onValue, onError, timeoutMessage);
+      this.ioDeadlines.add(call as TimedStoreCall<unknown, unknown>);
       operation.then(
-        (value) => settle(() => onValue(value)),
-        (error: unknown) => settle(() => onError(error)),
+        (value) => call.fulfil(value),
+        (error: unknown) => call.fail(error),
       );
     });
   }

@@ -110,9 +110,12 @@ export class RedisDistributedCache implements DistributedCache {
     }
     if (this.scripting) {
       // One command: the script reads the entry and slides its expiry exactly as .NET's refresh would.
-      return this.sendScript(GET_AND_REFRESH, [redisKey, String(Date.now())], null).then(
+      return this.runScript(
+        GET_AND_REFRESH,
+        [redisKey, String(Date.now())],
+        null,
         (reply) => this.entryData(redisKey, bufferFields(reply)),
-        (error: unknown) => (this.scripting ? Promise.reject(error) : this.get(key, options)),
+        () => this.getWithCommands(redisKey, expectedSlidingMs),
       );
     }
     return this.getWithCommands(redisKey, expectedSlidingMs);
@@ -127,9 +130,12 @@ export class RedisDistributedCache implements DistributedCache {
       return Promise.reject(error);
     }
     if (this.scripting) {
-      return this.sendScript(SET_ENTRY, [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''], 'utf8').then(
+      return this.runScript(
+        SET_ENTRY,
+        [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''],
+        'utf8',
         () => undefined,
-        (error: unknown) => (this.scripting ? Promise.reject(error) : this.set(key, value, options)),
+        () => this.setWithCommands(redisKey, value, entry),
       );
     }
     return this.setWithCommands(redisKey, value, entry);
@@ -301,10 +307,11 @@ export class RedisDistributedCache implements DistributedCache {
   }
 
   /**
-   * Sends one command unless the connection is known to be down. Its deadline is asyncTimeout, kept by one shared
-   * timer; errors come back as CacheUnavailableError. Commands sent in one turn of the event loop leave in one write.
+   * Sends one command unless the connection is known to be down, and returns ioredis's own promise for it. Its
+   * deadline is asyncTimeout, kept by one shared timer. Commands sent in one turn of the event loop leave in one
+   * write. Callers turn failures into CacheUnavailableError with toCacheError, in the one handler they attach anyway.
    */
-  private send(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
+  private issue(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
     if (this.closing !== undefined) return Promise.reject(this.closedError());
     const status = this.redis.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
@@ -315,23 +322,37 @@ export class RedisDistributedCache implements DistributedCache {
     try {
       this.redis.sendCommand(command);
     } catch (error) {
-      return Promise.reject(this.toCacheError(name, error));
+      return Promise.reject(error);
     }
     this.deadlines.add(command);
-    return command.promise.catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
+    return command.promise;
+  }
+
+  /** A command whose failures arrive as CacheUnavailableError. */
+  private send(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
+    return this.issue(name, args, replyEncoding).catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
   }
 
   /**
    * Runs one of the cache's Lua scripts by its SHA1, sending the source once when the server does not have it
-   * (after a restart or SCRIPT FLUSH). A server that refuses scripts turns them off for good: the caller then
-   * falls back to the command pairs .NET sends.
+   * (after a restart or SCRIPT FLUSH). A server that refuses scripts turns them off for good, and this call and
+   * every later one take `withoutScripts`: the command pairs .NET sends.
    */
-  private sendScript(script: LuaScript, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
-    return this.send('evalsha', [script.sha1, 1, ...args], replyEncoding).catch((error: unknown) => {
+  private runScript<R>(
+    script: LuaScript,
+    args: CommandArgument[],
+    replyEncoding: 'utf8' | null,
+    onReply: (reply: unknown) => R,
+    withoutScripts: () => Promise<R>,
+  ): Promise<R> {
+    return this.issue('evalsha', [script.sha1, 1, ...args], replyEncoding).then(onReply, (error: unknown) => {
       const message = messageOf(error);
-      if (message.startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding);
-      if (refusesScripts(message)) this.stopScripting(message);
-      throw error;
+      if (message.startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding).then(onReply);
+      if (refusesScripts(message)) {
+        this.stopScripting(message);
+        return withoutScripts();
+      }
+      throw this.toCacheError('EVALSHA', error);
     });
   }
 
