@@ -70,6 +70,9 @@ describe('Write-KrJsonResponse (writeKrJsonResponse)', () => {
       [new Map([['k', 1]]), '{"k":1}'],
       [new Set([1, 2]), '[1,2]'],
       [{ big: 12n }, '{"big":12}'],
+      [12n, '12'],
+      [{ gone: undefined, list: [undefined, 1] }, '{"gone":null,"list":[null,1]}'],
+      [{ custom: { toJSON: () => ({ inner: 7n }) } }, '{"custom":{"inner":7}}'],
     ];
     for (const [inputObject, expected] of cases) {
       expect((await respond(() => writeKrJsonResponse({ inputObject, compress: true }))).body).to.equal(expected);
