@@ -177,15 +177,17 @@ export function bindParameters<S extends ParameterSchema>(
       throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
     }
   }
-  if (plan.mandatory.length > 0) {
-    const missing = plan.mandatory.filter((key) => !bound.has(key) && belongsToSet(schema, key, parameterSet)).map((key) => plan.psNames.get(key) as string);
-    if (missing.length > 0) {
-      throw new KrParameterBindingError(
-        cmdlet,
-        `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
-        missing[0],
-      );
-    }
+  // A loop that allocates only when something is missing: every cmdlet call of every request comes through here.
+  let missing: string[] | undefined;
+  for (const key of plan.mandatory) {
+    if (!bound.has(key) && belongsToSet(schema, key, parameterSet)) (missing ??= []).push(plan.psNames.get(key) as string);
+  }
+  if (missing !== undefined) {
+    throw new KrParameterBindingError(
+      cmdlet,
+      `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
+      missing[0],
+    );
   }
   return { values: values as BoundValues<S>, bound: bound as ReadonlySet<keyof S & string>, parameterSet };
 }

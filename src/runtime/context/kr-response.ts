@@ -1,7 +1,19 @@
 const TEXT_LIKE = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|yaml|x-yaml|csv|x-www-form-urlencoded)\b)|(?:json|xml|yaml|csv)$/i;
 
+/** Routes use a handful of content types; remembering that many saves two regular expressions per response. */
+const KNOWN_CONTENT_TYPES_LIMIT = 64;
+const withCharset = new Map<string, string>();
+
 /** Kestrun's EnsureContentType: text-like types without a charset get `; charset=utf-8`. */
 export function ensureCharset(contentType: string): string {
+  const known = withCharset.get(contentType);
+  if (known !== undefined) return known;
+  const ensured = addCharsetIfText(contentType);
+  if (withCharset.size < KNOWN_CONTENT_TYPES_LIMIT) withCharset.set(contentType, ensured);
+  return ensured;
+}
+
+function addCharsetIfText(contentType: string): string {
   if (/;\s*charset=/i.test(contentType)) return contentType;
   const mediaType = contentType.split(';')[0]?.trim() ?? '';
   return TEXT_LIKE.test(mediaType) ? `${contentType}; charset=utf-8` : contentType;

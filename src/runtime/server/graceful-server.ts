@@ -6,6 +6,15 @@ import type { TLSSocket } from 'node:tls';
 
 export type NodeServer = HttpServer | Http2SecureServer;
 
+const LATEST_RESPONSE = Symbol('kestrun-ts.latestResponse');
+type TrackedSocket = Socket & { [LATEST_RESPONSE]?: ServerResponse };
+
+/** A connection is busy while its latest response is neither fully written nor destroyed. */
+function isBusy(socket: Socket): boolean {
+  const response = (socket as TrackedSocket)[LATEST_RESPONSE];
+  return response !== undefined && !response.writableFinished && !response.destroyed;
+}
+
 /**
  * Tracks a server's connections so that it can stop the way Kestrel does: stop accepting, let requests in
  * flight finish within a grace period, close idle keep-alive connections at once, and cut what is left when
@@ -16,16 +25,12 @@ export class GracefulServer {
   private readonly connections = new Set<Socket>();
   /** Connections that carry requests: the TLS socket on a TLS server, as request.socket is. */
   private readonly sockets = new Set<Socket>();
-  private readonly busy = new Map<Socket, number>();
   private readonly sessions = new Set<Http2Session>();
 
   constructor(readonly server: NodeServer) {
     const track = (set: Set<Socket>) => (socket: Socket) => {
       set.add(socket);
-      socket.once('close', () => {
-        set.delete(socket);
-        this.busy.delete(socket);
-      });
+      socket.once('close', () => set.delete(socket));
     };
     server.on('connection', track(this.connections));
     server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', track(this.sockets));
@@ -33,15 +38,10 @@ export class GracefulServer {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
+    // HTTP/1.1 answers a connection's requests in order, so its latest response tells whether it is busy. A property
+    // on the socket costs less per request than a listener on every response.
     server.on('request', (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
-      if (request.httpVersionMajor >= 2) return; // HTTP/2 streams end with their session's graceful close.
-      const socket = (request as IncomingMessage).socket;
-      this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
-      response.once('close', () => {
-        const remaining = (this.busy.get(socket) ?? 1) - 1;
-        if (remaining > 0) this.busy.set(socket, remaining);
-        else this.busy.delete(socket);
-      });
+      if (request.httpVersionMajor < 2) (request.socket as TrackedSocket)[LATEST_RESPONSE] = response as ServerResponse;
     });
   }
 
@@ -60,7 +60,7 @@ export class GracefulServer {
       for (const session of this.sessions) session.close();
       const closeIdle = (): void => {
         for (const socket of this.sockets) {
-          if (!this.busy.has(socket) && !this.isHttp2(socket)) socket.destroy();
+          if (!isBusy(socket) && !this.isHttp2(socket)) socket.destroy();
         }
       };
       closeIdle();
