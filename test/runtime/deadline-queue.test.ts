@@ -68,4 +68,21 @@ describe('DeadlineQueue', () => {
     }
     expect(queue.size).to.equal(1);
   });
+
+  it('waits for a deadline beyond the range of a timer (24.8 days) without waking up every millisecond', async () => {
+    let sweeps = 0;
+    const queue = new DeadlineQueue<Operation>(3_000_000_000, {
+      isPending: (operation) => {
+        sweeps += 1;
+        return !operation.done;
+      },
+      expire: () => {
+        throw new Error('expired early');
+      },
+    });
+    queue.add({ name: 'long', done: false });
+    const afterAdd = sweeps;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sweeps - afterAdd).to.equal(0);
+  });
 });

@@ -9,7 +9,6 @@ import type { CookieProtector } from './cookie-protection.ts';
 import { explicitProtector, SharedKeyRing } from './key-ring.ts';
 import { RequestSession } from './request-session.ts';
 
-const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
 /**
  * A load or commit waiting for the store: settled once, by the store or by its IOTimeout deadline. A class
@@ -78,8 +77,7 @@ export class SessionEngine {
     this.cookieName = (definition.cookie.name ?? '').toLowerCase();
     this.trustProxy = definition.trustProxy;
     this.failOnStoreError = definition.storeErrorMode === 'Fail';
-    // setTimeout runs a longer delay after 1 ms, which would fail every load; 24.8 days is as good as no limit.
-    this.ioDeadlines = new DeadlineQueue(Math.min(definition.ioTimeoutMs, MAX_TIMER_DELAY_MS), {
+    this.ioDeadlines = new DeadlineQueue(definition.ioTimeoutMs, {
       isPending: (operation) => !operation.settled,
       expire: (operation) => operation.expire(),
     });
