@@ -143,7 +143,7 @@ export class RedisDistributedCache implements DistributedCache {
 
   async refresh(key: string): Promise<void> {
     const redisKey = this.instanceName + key;
-    const [absolute, sliding] = bufferFields([...((await this.send('hmget', [redisKey, ABSOLUTE_FIELD, SLIDING_FIELD], null)) as unknown[]), null]);
+    const [absolute, sliding] = bufferList(await this.send('hmget', [redisKey, ABSOLUTE_FIELD, SLIDING_FIELD], null), 2);
     await this.slide(redisKey, readMetadata(redisKey, absolute, sliding));
   }
 
@@ -496,11 +496,15 @@ function expireArguments(expiryTicks: bigint): readonly ['expire' | 'pexpire', s
   return ms % 1000n === 0n ? ['expire', String(ms / 1000n)] : ['pexpire', String(ms)];
 }
 
+/** An HMGET reply of `count` fields, each bytes or null. */
+function bufferList(reply: unknown, count: number): (Buffer | null)[] {
+  if (Array.isArray(reply) && reply.length === count && reply.every((item) => item === null || Buffer.isBuffer(item))) return reply;
+  throw new Error(`Redis answered HMGET with something other than ${count} fields.`);
+}
+
 function bufferFields(reply: unknown): EntryFields {
-  if (Array.isArray(reply) && reply.length === 3 && reply.every((item) => item === null || Buffer.isBuffer(item))) {
-    return [reply[0], reply[1], reply[2]];
-  }
-  throw new Error('Redis answered HMGET with something other than three fields.');
+  const [absolute = null, sliding = null, data = null] = bufferList(reply, 3);
+  return [absolute, sliding, data];
 }
 
 function readMetadata(redisKey: string, absolute: Buffer | null | undefined, sliding: Buffer | null | undefined): EntryMetadata {
