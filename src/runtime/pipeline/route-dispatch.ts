@@ -59,6 +59,17 @@ export function createRouteDispatcher(
     );
   };
 
+  // A tracked run ends when its script block has settled: then the storage may switch off again.
+  const finish = (context: KrContext, started: number, trackedRun: boolean): Response | Promise<Response> => {
+    if (trackedRun) endTrackedRun();
+    return commitAndRespond(context, started);
+  };
+
+  const abort = (context: KrContext, error: unknown, started: number, trackedRun: boolean): Response => {
+    if (trackedRun) endTrackedRun();
+    return fail(context, error, started);
+  };
+
   // Whether the script block's context must survive awaits: known for an async function; a plain one runs
   // tracked on its first call and is judged by what it returns.
   let tracked: boolean | undefined = isAsyncFunction(scriptBlock) ? true : undefined;
@@ -71,8 +82,7 @@ export function createRouteDispatcher(
     try {
       result = trackedRun ? runTracked(context, () => scriptBlock(context)) : runSynchronously(context, () => scriptBlock(context));
     } catch (error) {
-      if (trackedRun) endTrackedRun();
-      return fail(context, error, started);
+      return abort(context, error, started, trackedRun);
     }
     const pending = isThenable(result);
     if (tracked === undefined) tracked = pending;
@@ -83,19 +93,10 @@ export function createRouteDispatcher(
           'Declare the script block async so that every call is tracked.',
       );
     }
-    if (!pending) {
-      if (trackedRun) endTrackedRun();
-      return commitAndRespond(context, started);
-    }
+    if (!pending) return finish(context, started, trackedRun);
     return Promise.resolve(result).then(
-      () => {
-        if (trackedRun) endTrackedRun();
-        return commitAndRespond(context, started);
-      },
-      (error: unknown) => {
-        if (trackedRun) endTrackedRun();
-        return fail(context, error, started);
-      },
+      () => finish(context, started, trackedRun),
+      (error: unknown) => abort(context, error, started, trackedRun),
     );
   };
 }

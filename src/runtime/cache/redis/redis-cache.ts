@@ -273,9 +273,7 @@ export class RedisDistributedCache implements DistributedCache {
   private loadScripts(): void {
     if (!this.scripting) return;
     for (const script of [GET_AND_REFRESH, SET_ENTRY]) {
-      this.send('script', ['LOAD', script.source], 'utf8').catch((error: unknown) => {
-        if (refusesScripts(messageOf(error))) this.stopScripting(messageOf(error));
-      });
+      this.send('script', ['LOAD', script.source], 'utf8').catch((error: unknown) => this.scriptsRefused(error));
     }
   }
 
@@ -346,20 +344,21 @@ export class RedisDistributedCache implements DistributedCache {
     withoutScripts: () => Promise<R>,
   ): Promise<R> {
     return this.issue('evalsha', [script.sha1, 1, ...args], replyEncoding).then(onReply, (error: unknown) => {
-      const message = messageOf(error);
-      if (message.startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding).then(onReply);
-      if (refusesScripts(message)) {
-        this.stopScripting(message);
-        return withoutScripts();
-      }
+      if (messageOf(error).startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding).then(onReply);
+      if (this.scriptsRefused(error)) return withoutScripts();
       throw this.toCacheError('EVALSHA', error);
     });
   }
 
-  private stopScripting(reason: string): void {
-    if (!this.scripting) return;
-    this.scripting = false;
-    this.log('information', `Redis ${this.endpoint} refuses Lua scripts (${reason}); using HMGET/EXPIRE and HSET/EXPIRE pairs instead.`);
+  /** True when the error says the server will not run scripts at all; scripting is then off for good, said once. */
+  private scriptsRefused(error: unknown): boolean {
+    const reason = messageOf(error);
+    if (!refusesScripts(reason)) return false;
+    if (this.scripting) {
+      this.scripting = false;
+      this.log('information', `Redis ${this.endpoint} refuses Lua scripts (${reason}); using HMGET/EXPIRE and HSET/EXPIRE pairs instead.`);
+    }
+    return true;
   }
 
   /**
