@@ -108,7 +108,7 @@ export class SessionEngine {
    * Synchronous once the key ring is loaded, which is every request but the first ones.
    */
   readSessionKey(request: KrRequest): string | undefined | Promise<string | undefined> {
-    const value = request.cookies[this.cookieName];
+    const value = request.cookie(this.cookieName);
     if (value === undefined) return undefined;
     const protector = this.protector();
     return protector instanceof Promise ? protector.then((ready) => this.verify(ready, value)) : this.verify(protector, value);
