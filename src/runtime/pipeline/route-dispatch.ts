@@ -46,17 +46,17 @@ export function createRouteDispatcher(
   const respond = (context: KrContext, started: number): Response => logged(context, applyResponse(context.response), started);
 
   const commitAndRespond = (context: KrContext, started: number): Response | Promise<Response> => {
-    let commit: Promise<void> | undefined;
+    let committed: Promise<Response> | undefined;
     try {
-      commit = context.openedSession?.commit(context.response);
+      committed = context.openedSession?.commit(
+        context.response,
+        () => respond(context, started),
+        (error) => fail(context, error, started),
+      );
     } catch (error) {
       return fail(context, error, started);
     }
-    if (commit === undefined) return respond(context, started);
-    return commit.then(
-      () => respond(context, started),
-      (error: unknown) => fail(context, error, started),
-    );
+    return committed ?? respond(context, started);
   };
 
   // A tracked run ends when its script block has settled: then the storage may switch off again.
