@@ -12,6 +12,7 @@ describe('request cookies', () => {
     'kr.session=a%20b',
     'kr.session=%E0%A4%A',
     '=orphan; kr.session=v',
+    ' =blank-name; kr.session=v',
     'novalue; kr.session=v; trailing',
     'kr.session=v=with=equals',
     'kr.sessionx=no; xkr.session=no',
@@ -21,7 +22,7 @@ describe('request cookies', () => {
 
   it('finds the one cookie exactly as the full parse has it, for every header shape', () => {
     for (const header of headers) {
-      for (const name of ['kr.session', 'a', 'b', 'other', 'x', 'missing']) {
+      for (const name of ['kr.session', 'a', 'b', 'other', 'x', 'missing', '']) {
         expect(findCookie(header, name), `${name} in "${header}"`).to.equal(parseCookieHeader(header)[name]);
       }
     }
@@ -39,7 +40,7 @@ describe('request cookies', () => {
 
   it('finds nothing without a header, for an empty name, or for a name that only starts or ends the same', () => {
     expect(findCookie(undefined, 'kr.session')).to.equal(undefined);
-    expect(findCookie('=v', '')).to.equal(undefined);
+    expect(findCookie(' =v; x=1', '')).to.equal(undefined);
     expect(findCookie('kr.sessionx=no; xkr.session=no', 'kr.session')).to.equal(undefined);
   });
 });
