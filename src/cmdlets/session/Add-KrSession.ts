@@ -2,7 +2,7 @@ import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-err
 import { ConversionFailure } from '../../runtime/binding/conversion-failure.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { enumParameter, inParameterSets, intParameter, stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { OptionsShape } from '../../runtime/binding/options-shape.ts';
+import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { convertToTimeSpanMs } from '../../runtime/binding/timespan.ts';
 import { validateMemoryCacheOptions } from '../../runtime/cache/memory-cache.ts';
 import type { MemoryDistributedCacheOptions } from '../../runtime/cache/memory-cache.ts';
@@ -33,8 +33,7 @@ const SESSION_OPTIONS = new OptionsShape<KrSessionOptions>(['cookie', 'idleTimeo
 const MEMORY_OPTION_KEYS = new Set(['sizeLimit', 'compactionPercentage', 'expirationScanFrequencyMs']);
 
 function isMemoryCacheOptions(value: unknown): value is MemoryDistributedCacheOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, item]) => MEMORY_OPTION_KEYS.has(key) && (item === undefined || typeof item === 'number'));
+  return isPlainObject(value) && Object.entries(value).every(([key, item]) => MEMORY_OPTION_KEYS.has(key) && (item === undefined || typeof item === 'number'));
 }
 
 export const addKrSessionParameters = {

@@ -9,7 +9,6 @@ import type { CookieProtector } from './cookie-protection.ts';
 import { explicitProtector, SharedKeyRing } from './key-ring.ts';
 import { RequestSession } from './request-session.ts';
 
-
 /**
  * A load or commit waiting for the store: settled once, by the store or by its IOTimeout deadline. A class
  * rather than closures: tsx names every closure it creates, which is a defineProperty per closure per request.
