@@ -10,10 +10,13 @@
  * do. Commands go out in the order they are called; those of one turn of the event loop share one socket write.
  */
 import type { Socket } from 'node:net';
-import { Command, Redis } from 'ioredis';
+import type { Command } from 'ioredis';
+import { Redis } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError } from '../distributed-cache.ts';
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
+import { EncodedCommand } from './encoded-command.ts';
+import type { CommandArgument } from './encoded-command.ts';
 import { describeRedisSettings, primaryEndpointAddress, reconnectDelayMs, toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
 import { GET_AND_REFRESH, refusesScripts, SET_ENTRY } from './redis-scripts.ts';
@@ -36,7 +39,6 @@ const NOT_PRESENT = -1n;
 const QUIT_TIMEOUT_MS = 1000;
 const ERROR_LOG_WINDOW_MS = 10_000;
 
-type CommandArgument = string | number | Buffer;
 type EntryFields = [absolute: Buffer | null, sliding: Buffer | null, data: Buffer | null];
 
 /** What a set stores: the hash fields as .NET writes them, and the TTL in whole seconds (undefined for none). */
@@ -315,7 +317,7 @@ export class RedisDistributedCache implements DistributedCache {
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
     // deadline); after a failure nothing may wait for the reconnect.
     if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return Promise.reject(this.unavailableError());
-    const command = new Command(name, args, { replyEncoding });
+    const command = new EncodedCommand(name, args, replyEncoding);
     this.batchWrites();
     try {
       this.redis.sendCommand(command);
