@@ -185,6 +185,21 @@ describe('RedisDistributedCache', () => {
       expect((await cache.get('layout'))?.equals(BLOB)).to.equal(true);
     });
 
+    it('refuses an entry whose expiry fields are not .NET ticks, naming the key and the field', async () => {
+      const key = `${instanceName}malformed`;
+      for (const [field, value] of [['absexp', 'soon'], ['sldexp', '12e9'], ['sldexp', '1'.repeat(20)], ['absexp', '--1']] as const) {
+        await inspector.del(key);
+        await inspector.hset(key, 'absexp', '-1', 'sldexp', TWENTY_MINUTES_TICKS, 'data', BLOB, field, value);
+        const error = await rejectionOf(cache.get('malformed'));
+        expect((error as Error).message, `${field} = ${value}`).to.equal(`Redis key '${key}' holds a malformed '${field}' field; expected .NET ticks.`);
+      }
+      // The longest tick count .NET writes, and a negative one, are both tick counts.
+      await inspector.hset(key, 'absexp', '-1', 'sldexp', '9'.repeat(19), 'data', BLOB);
+      expect((await cache.get('malformed'))?.equals(BLOB)).to.equal(true);
+      await inspector.hset(key, 'absexp', '-5', 'sldexp', '-1');
+      expect((await cache.get('malformed'))?.equals(BLOB)).to.equal(true);
+    });
+
     it('writes the absolute expiry as DateTime ticks and caps the TTL at it', async () => {
       const absoluteExpiration = new Date(Date.now() + 90_000);
       await cache.set('absolute', BLOB, { absoluteExpiration, slidingExpirationMs: TWENTY_MINUTES_MS });

@@ -116,7 +116,7 @@ export class RedisDistributedCache implements DistributedCache {
         GET_AND_REFRESH,
         [redisKey, String(Date.now())],
         null,
-        (reply) => this.entryData(redisKey, bufferFields(reply)),
+        entryBytes,
         () => this.getWithCommands(redisKey, expectedSlidingMs),
       );
     }
@@ -404,12 +404,6 @@ export class RedisDistributedCache implements DistributedCache {
     else await Promise.all([hset, this.send('expire', [redisKey, entry.ttlSeconds], 'utf8')]);
   }
 
-  /** Validates what the script read: the data of a live entry, null for a missing one. */
-  private entryData(redisKey: string, [absolute, sliding, data]: EntryFields): Buffer | null {
-    readMetadata(redisKey, absolute, sliding);
-    return data;
-  }
-
   private toCacheError(command: string, error: unknown): CacheUnavailableError {
     if (error instanceof CacheUnavailableError) return error;
     if (error instanceof Error && error.name === 'ReplyError') return new CacheUnavailableError(error.message, { cause: error });
@@ -501,6 +495,12 @@ function expireArguments(expiryTicks: bigint): readonly ['expire' | 'pexpire', s
 function bufferList(reply: unknown, count: number): (Buffer | null)[] {
   if (Array.isArray(reply) && reply.length === count && reply.every((item) => item === null || Buffer.isBuffer(item))) return reply;
   throw new Error(`Redis answered HMGET with something other than ${count} fields.`);
+}
+
+/** The script's reply: the data of a live entry, null for a missing one. */
+function entryBytes(reply: unknown): Buffer | null {
+  if (reply === null || Buffer.isBuffer(reply)) return reply;
+  throw new Error('Redis answered the session read script with something other than the entry data.');
 }
 
 function bufferFields(reply: unknown): EntryFields {

@@ -18,12 +18,24 @@ function luaScript(source: string): LuaScript {
 }
 
 /**
- * KEYS[1] the entry, ARGV[1] now in Unix milliseconds. Returns HMGET absexp sldexp data, after sliding the TTL of
- * an entry with a sliding window to min(absolute − now, sliding): EXPIRE for whole seconds, PEXPIRE otherwise, as
- * StackExchange.Redis's KeyExpire sends it. Fields that are not tick counts are left for the client to report.
+ * KEYS[1] the entry, ARGV[1] now in Unix milliseconds. Returns the entry's data (nil when it has none), after sliding
+ * the TTL of an entry with a sliding window to min(absolute − now, sliding): EXPIRE for whole seconds, PEXPIRE
+ * otherwise, as StackExchange.Redis's KeyExpire sends it. Only the data travels back: a reply of one bulk string
+ * costs the client less to decode than the three fields. An expiry field that is not a tick count (what .NET writes
+ * for a long) fails the call with the same message the command pairs give.
  */
 export const GET_AND_REFRESH = luaScript(`
 local fields = redis.call('HMGET', KEYS[1], 'absexp', 'sldexp', 'data')
+local names = { 'absexp', 'sldexp' }
+for index = 1, 2 do
+  local ticks = fields[index]
+  if ticks then
+    local digits = string.match(ticks, '^%-?(%d+)$')
+    if digits == nil or #digits > 19 then
+      return redis.error_reply("Redis key '" .. KEYS[1] .. "' holds a malformed '" .. names[index] .. "' field; expected .NET ticks.")
+    end
+  end
+end
 local function milliseconds(ticks)
   if type(ticks) ~= 'string' or not string.match(ticks, '^%d+$') then return nil end
   return tonumber(string.sub(ticks, 1, -5)) or 0
@@ -41,7 +53,7 @@ if expiry ~= nil then
     redis.call('PEXPIRE', KEYS[1], string.format('%d', expiry))
   end
 end
-return fields
+return fields[3]
 `);
 
 /** KEYS[1] the entry, ARGV absexp, sldexp, data and the TTL in seconds ('' for none: the TTL is left as it was). */
