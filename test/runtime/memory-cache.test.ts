@@ -89,6 +89,28 @@ describe('MemoryDistributedCache', () => {
       expect(await cache.get('a')).to.equal(null);
     });
 
+    it('reports getInto and setInto to a receiver at once, failures included', async () => {
+      const cache = createCache();
+      const outcomes: string[] = [];
+      const receiver = <T>(label: string) => ({
+        fulfil: (value: T) => outcomes.push(`${label} fulfil ${value === undefined ? 'undefined' : String(value)}`),
+        fail: (error: unknown) => outcomes.push(`${label} fail ${(error as Error).name}`),
+      });
+      cache.setInto('k', Buffer.from('v'), {}, receiver('set'));
+      cache.getInto('k', undefined, receiver('get'));
+      cache.getInto('missing', undefined, receiver('missing'));
+      cache.setInto('bad', Buffer.from('v'), { slidingExpirationMs: 0 }, receiver('invalid'));
+      await cache.close();
+      cache.getInto('k', undefined, receiver('closed'));
+      expect(outcomes).to.deep.equal([
+        'set fulfil undefined',
+        'get fulfil v',
+        'missing fulfil null',
+        'invalid fail RangeError',
+        'closed fail CacheUnavailableError',
+      ]);
+    });
+
     it('shares values through getOrCreateShared and setShared', async () => {
       const cache = createCache();
       expect(await cache.getOrCreateShared('ring', 'first')).to.equal('first');

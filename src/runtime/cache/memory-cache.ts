@@ -2,8 +2,8 @@
  * The port of .NET's MemoryDistributedCache: a process-local map with sliding and absolute expiry and a byte
  * budget. Nothing is shared between instances or survives a restart.
  */
-import { CacheUnavailableError } from './distributed-cache.ts';
-import type { DistributedCache, DistributedCacheEntryOptions } from './distributed-cache.ts';
+import { CacheUnavailableError, settleWith } from './distributed-cache.ts';
+import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from './distributed-cache.ts';
 
 export interface MemoryDistributedCacheOptions {
   /** Budget for the sum of value lengths in bytes; MemoryDistributedCacheOptions defaults to 200 MB. */
@@ -84,33 +84,19 @@ export class MemoryDistributedCache implements DistributedCache {
   }
 
   async get(key: string): Promise<Buffer | null> {
-    this.throwIfClosed();
-    const now = this.clock();
-    const entry = this.touch(key, now);
-    this.scanIfDue(now);
-    return entry === undefined ? null : entry.value;
+    return this.read(key);
   }
 
   async set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
-    this.throwIfClosed();
-    const now = this.clock();
-    const entry: MemoryCacheEntry = {
-      value,
-      lastAccessed: now,
-      slidingMs: slidingWindow(options),
-      absoluteAt: absoluteExpiry(options, now),
-    };
-    const prior = this.entries.get(key);
-    const priorSize = prior === undefined ? 0 : prior.value.length;
-    if (this.size - priorSize + value.length > this.sizeLimit) {
-      // As in .NET: the write is dropped, and so is the version it would have replaced.
-      if (prior !== undefined) this.delete(key, prior);
-      this.compact(now);
-    } else {
-      this.entries.set(key, entry);
-      this.size += value.length - priorSize;
-    }
-    this.scanIfDue(now);
+    this.write(key, value, options);
+  }
+
+  getInto(key: string, _options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void {
+    settleWith(receiver, () => this.read(key));
+  }
+
+  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void {
+    settleWith(receiver, () => this.write(key, value, options));
   }
 
   async refresh(key: string): Promise<void> {
@@ -151,6 +137,36 @@ export class MemoryDistributedCache implements DistributedCache {
     this.entries.clear();
     this.shared.clear();
     this.size = 0;
+  }
+
+  private read(key: string): Buffer | null {
+    this.throwIfClosed();
+    const now = this.clock();
+    const entry = this.touch(key, now);
+    this.scanIfDue(now);
+    return entry === undefined ? null : entry.value;
+  }
+
+  private write(key: string, value: Buffer, options: DistributedCacheEntryOptions): void {
+    this.throwIfClosed();
+    const now = this.clock();
+    const entry: MemoryCacheEntry = {
+      value,
+      lastAccessed: now,
+      slidingMs: slidingWindow(options),
+      absoluteAt: absoluteExpiry(options, now),
+    };
+    const prior = this.entries.get(key);
+    const priorSize = prior === undefined ? 0 : prior.value.length;
+    if (this.size - priorSize + value.length > this.sizeLimit) {
+      // As in .NET: the write is dropped, and so is the version it would have replaced.
+      if (prior !== undefined) this.delete(key, prior);
+      this.compact(now);
+    } else {
+      this.entries.set(key, entry);
+      this.size += value.length - priorSize;
+    }
+    this.scanIfDue(now);
   }
 
   /** Returns the live entry after sliding it, or removes it when it has expired. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CacheUnavailableError } from '../cache/distributed-cache.ts';
+import type { CacheReceiver } from '../cache/distributed-cache.ts';
 import type { KrRequest } from '../context/kr-request.ts';
 import type { KrResponse } from '../context/kr-response.ts';
 import { renderSetCookie } from '../cookies/cookie-builder.ts';
@@ -103,7 +104,7 @@ export class RequestSession {
     this.id ??= randomBytes(SESSION_ID_LENGTH);
     const blob = serializeSession(this.id, this.entries);
     return engine.withIoTimeout(
-      engine.cache.set(engine.storeKey(this.sessionKey), blob, engine.setOptions),
+      (receiver) => engine.cache.setInto(engine.storeKey(this.sessionKey), blob, engine.setOptions, receiver),
       'Committing the session timed out.',
       () => this.stored(response, respond, fail),
       (error) => this.storeFailed(error, respond, fail),
@@ -149,7 +150,7 @@ export class RequestSession {
       return RESOLVED;
     }
     return engine.withIoTimeout(
-      engine.cache.get(engine.storeKey(this.sessionKey), engine.getOptions),
+      (receiver: CacheReceiver<Buffer | null>) => engine.cache.getInto(engine.storeKey(this.sessionKey), engine.getOptions, receiver),
       'Loading the session timed out.',
       (blob) => {
         this.adopt(blob);

@@ -1,6 +1,6 @@
-import { CacheUnavailableError } from '../cache/distributed-cache.ts';
+import { CacheUnavailableError, settleFrom } from '../cache/distributed-cache.ts';
 import { DeadlineQueue } from '../timing/deadline-queue.ts';
-import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../cache/distributed-cache.ts';
+import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../cache/distributed-cache.ts';
 import type { KrRequest } from '../context/kr-request.ts';
 import type { CookieBuilder } from '../cookies/cookie-builder.ts';
 import type { SessionDefinition } from '../host/server-definition.ts';
@@ -13,7 +13,7 @@ import { RequestSession } from './request-session.ts';
  * A load or commit waiting for the store: settled once, by the store or by its IOTimeout deadline. A class
  * rather than closures: tsx names every closure it creates, which is a defineProperty per closure per request.
  */
-class TimedStoreCall<T, R> {
+class TimedStoreCall<T, R> implements CacheReceiver<T> {
   settled = false;
 
   constructor(
@@ -98,7 +98,15 @@ export class SessionEngine {
   protector(): CookieProtector | Promise<CookieProtector> {
     if (this.fixedProtector !== undefined) return this.fixedProtector;
     const ring = this.sharedRing as SharedKeyRing;
-    return ring.ready ?? this.withIoTimeout(ring.load(), 'Loading the cookie-protection key ring timed out.', keepValue, rethrow);
+    return (
+      ring.ready ??
+      this.withIoTimeout(
+        (receiver: CacheReceiver<CookieProtector>) => settleFrom(ring.load(), receiver),
+        'Loading the cookie-protection key ring timed out.',
+        keepValue,
+        rethrow,
+      )
+    );
   }
 
   /**
@@ -122,11 +130,12 @@ export class SessionEngine {
 
   /**
    * IOTimeout bounds every load and commit, whatever the store does: past it, the operation counts as failed with
-   * CacheUnavailableError. The outcome goes through `onValue` or `onError` inside the one promise this returns,
-   * since on the session path every promise layer is measurable.
+   * CacheUnavailableError. `start` begins the operation and reports to the receiver it is given; the outcome goes
+   * through `onValue` or `onError` inside the one promise this returns, since on the session path every promise
+   * layer is measurable.
    */
   withIoTimeout<T, R>(
-    operation: Promise<T>,
+    start: (receiver: CacheReceiver<T>) => void,
     timeoutMessage: string,
     onValue: (value: T) => R | PromiseLike<R>,
     onError: (error: unknown) => R | PromiseLike<R>,
@@ -134,10 +143,11 @@ export class SessionEngine {
     return new Promise<R>((resolve, reject) => {
       const call = new TimedStoreCall(resolve, reject, onValue, onError, timeoutMessage);
       this.ioDeadlines.add(call as TimedStoreCall<unknown, unknown>);
-      operation.then(
-        (value) => call.fulfil(value),
-        (error: unknown) => call.fail(error),
-      );
+      try {
+        start(call);
+      } catch (error) {
+        call.fail(error);
+      }
     });
   }
 }

@@ -13,14 +13,15 @@ import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
 import { Redis } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
-import { CacheUnavailableError } from '../distributed-cache.ts';
-import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
-import { EncodedCommand } from './encoded-command.ts';
+import { CacheUnavailableError, promiseOf, settleFrom } from '../distributed-cache.ts';
+import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
+import { EncodedCommand, ReceivedCommand } from './encoded-command.ts';
 import type { CommandArgument } from './encoded-command.ts';
 import { describeRedisSettings, primaryEndpointAddress, reconnectDelayMs, toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
 import { GET_AND_REFRESH, refusesScripts, SET_ENTRY } from './redis-scripts.ts';
-import type { LuaScript } from './redis-scripts.ts';
+import { ScriptCall } from './script-call.ts';
+import type { ScriptHost } from './script-call.ts';
 import { parseTicks, ticksFromUnixMs, TICKS_PER_MILLISECOND, timeSpanTicksFromMs } from './ticks.ts';
 
 export type RedisCacheLogLevel = 'debug' | 'information' | 'warning' | 'error';
@@ -76,6 +77,11 @@ export class RedisDistributedCache implements DistributedCache {
   /** True until the server refuses a script; then the hot path sends .NET's command pairs instead. */
   private scripting = true;
   private writesCorked = false;
+  private readonly scriptHost: ScriptHost = {
+    run: (call) => this.runScript(call),
+    refusesScripts: (error) => this.scriptsRefused(error),
+    toCacheError: (command, error) => this.toCacheError(command, error),
+  };
 
   constructor(settings: RedisConnectionSettings, options: RedisDistributedCacheOptions) {
     this.settings = settings;
@@ -105,42 +111,48 @@ export class RedisDistributedCache implements DistributedCache {
   }
 
   get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
-    const redisKey = this.instanceName + key;
-    const expectedSlidingMs = options?.expectedSlidingMs;
-    if (expectedSlidingMs !== undefined && !(expectedSlidingMs > 0 && Number.isFinite(expectedSlidingMs))) {
-      return Promise.reject(new RangeError(`expectedSlidingMs must be a positive number of milliseconds, got ${expectedSlidingMs}.`));
-    }
-    if (this.scripting) {
-      // One command: the script reads the entry and slides its expiry exactly as .NET's refresh would.
-      return this.runScript(
-        GET_AND_REFRESH,
-        [redisKey, String(Date.now())],
-        null,
-        entryBytes,
-        () => this.getWithCommands(redisKey, expectedSlidingMs),
-      );
-    }
-    return this.getWithCommands(redisKey, expectedSlidingMs);
+    return promiseOf((receiver) => this.getInto(key, options, receiver));
   }
 
   set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
+    return promiseOf((receiver) => this.setInto(key, value, options, receiver));
+  }
+
+  getInto(key: string, options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void {
+    const redisKey = this.instanceName + key;
+    const expectedSlidingMs = options?.expectedSlidingMs;
+    if (expectedSlidingMs !== undefined && !(expectedSlidingMs > 0 && Number.isFinite(expectedSlidingMs))) {
+      receiver.fail(new RangeError(`expectedSlidingMs must be a positive number of milliseconds, got ${expectedSlidingMs}.`));
+      return;
+    }
+    if (!this.scripting) {
+      settleFrom(this.getWithCommands(redisKey, expectedSlidingMs), receiver);
+      return;
+    }
+    // One command: the script reads the entry and slides its expiry exactly as .NET's refresh would.
+    // The fallback is passed inline: tsx names every closure bound to a variable, a defineProperty per call here.
+    this.runScript(
+      new ScriptCall(this.scriptHost, GET_AND_REFRESH, [redisKey, String(Date.now())], entryBytes, receiver, () =>
+        this.getWithCommands(redisKey, expectedSlidingMs),
+      ),
+    );
+  }
+
+  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void {
     const redisKey = this.instanceName + key;
     let entry: StoredEntry;
     try {
       entry = storedEntry(options, Date.now());
     } catch (error) {
-      return Promise.reject(error);
+      receiver.fail(error);
+      return;
     }
-    if (this.scripting) {
-      return this.runScript(
-        SET_ENTRY,
-        [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''],
-        'utf8',
-        () => undefined,
-        () => this.setWithCommands(redisKey, value, entry),
-      );
+    if (!this.scripting) {
+      settleFrom(this.setWithCommands(redisKey, value, entry), receiver);
+      return;
     }
-    return this.setWithCommands(redisKey, value, entry);
+    const args = [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''];
+    this.runScript(new ScriptCall(this.scriptHost, SET_ENTRY, args, ignoreReply, receiver, () => this.setWithCommands(redisKey, value, entry)));
   }
 
   async refresh(key: string): Promise<void> {
@@ -307,25 +319,13 @@ export class RedisDistributedCache implements DistributedCache {
   }
 
   /**
-   * Sends one command unless the connection is known to be down, and returns ioredis's own promise for it. Its
-   * deadline is asyncTimeout, kept by one shared timer. Commands sent in one turn of the event loop leave in one
-   * write. Callers turn failures into CacheUnavailableError with toCacheError, in the one handler they attach anyway.
+   * Sends one command unless the connection is known to be down, and returns ioredis's own promise for it. Callers
+   * turn failures into CacheUnavailableError with toCacheError, in the one handler they attach anyway.
    */
   private issue(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null): Promise<unknown> {
-    if (this.closing !== undefined) return Promise.reject(this.closedError());
-    const status = this.redis.status;
-    // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
-    // deadline); after a failure nothing may wait for the reconnect.
-    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return Promise.reject(this.unavailableError());
     const command = new EncodedCommand(name, args, replyEncoding);
-    this.batchWrites();
-    try {
-      this.redis.sendCommand(command);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.deadlines.add(command);
-    return command.promise;
+    const refusal = this.dispatch(command);
+    return refusal === undefined ? command.promise : Promise.reject(refusal);
   }
 
   /** A command whose failures arrive as CacheUnavailableError. */
@@ -333,23 +333,30 @@ export class RedisDistributedCache implements DistributedCache {
     return this.issue(name, args, replyEncoding).catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
   }
 
+  /** Sends a script call's command; the call takes it from there (NOSCRIPT, refused scripts). */
+  private runScript(call: ScriptCall<unknown>): void {
+    const refusal = this.dispatch(new ReceivedCommand(call.commandName, call.commandArguments(), call));
+    if (refusal !== undefined) call.failed(refusal);
+  }
+
   /**
-   * Runs one of the cache's Lua scripts by its SHA1, sending the source once when the server does not have it
-   * (after a restart or SCRIPT FLUSH). A server that refuses scripts turns them off for good, and this call and
-   * every later one take `withoutScripts`: the command pairs .NET sends.
+   * Writes a command unless the connection is known to be down, and returns why not otherwise. Its deadline is
+   * asyncTimeout, kept by one shared timer. Commands sent in one turn of the event loop leave in one write.
    */
-  private runScript<R>(
-    script: LuaScript,
-    args: CommandArgument[],
-    replyEncoding: 'utf8' | null,
-    onReply: (reply: unknown) => R,
-    withoutScripts: () => Promise<R>,
-  ): Promise<R> {
-    return this.issue('evalsha', [script.sha1, 1, ...args], replyEncoding).then(onReply, (error: unknown) => {
-      if (messageOf(error).startsWith('NOSCRIPT')) return this.send('eval', [script.source, 1, ...args], replyEncoding).then(onReply);
-      if (this.scriptsRefused(error)) return withoutScripts();
-      throw this.toCacheError('EVALSHA', error);
-    });
+  private dispatch(command: Command): unknown {
+    if (this.closing !== undefined) return this.closedError();
+    const status = this.redis.status;
+    // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
+    // deadline); after a failure nothing may wait for the reconnect.
+    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return this.unavailableError();
+    this.batchWrites();
+    try {
+      this.redis.sendCommand(command);
+    } catch (error) {
+      return error;
+    }
+    this.deadlines.add(command);
+    return undefined;
   }
 
   /** True when the error says the server will not run scripts at all; scripting is then off for good, said once. */
@@ -497,7 +504,9 @@ function bufferList(reply: unknown, count: number): (Buffer | null)[] {
   throw new Error(`Redis answered HMGET with something other than ${count} fields.`);
 }
 
-/** The script's reply: the data of a live entry, null for a missing one. */
+const ignoreReply = (): undefined => undefined;
+
+/** The read script's reply: the data of a live entry, null for a missing one. */
 function entryBytes(reply: unknown): Buffer | null {
   if (reply === null || Buffer.isBuffer(reply)) return reply;
   throw new Error('Redis answered the session read script with something other than the entry data.');
