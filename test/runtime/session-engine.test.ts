@@ -44,6 +44,18 @@ const routes = {
     await setKrSessionInt32({ key: 'n', value: n + 1 });
     writeKrJsonResponse({ inputObject: { n: n + 1 } });
   },
+  '/parallel': async () => {
+    // Two reads started before either is awaited: the second waits for the load the first one started. Each
+    // outcome is reported on its own, a failure by its error's name.
+    const outcome = <T>(read: Promise<T>): Promise<T | string> => read.catch((error: unknown) => (error as Error).name);
+    const [n, s] = await Promise.all([outcome(getKrSessionInt32({ key: 'n' })), outcome(getKrSessionString({ key: 's' }))]);
+    writeKrJsonResponse({ inputObject: { n, s } });
+  },
+  '/unawaited-write': () => {
+    // The route returns before its write has even loaded the session; the commit must still carry it.
+    setKrSessionInt32({ key: 'n', value: 42 }).catch(() => undefined);
+    writeKrTextResponse({ inputObject: 'queued' });
+  },
   '/untouched': () => {
     writeKrTextResponse({ inputObject: 'no session here' });
   },
@@ -129,6 +141,28 @@ describe('SessionEngine', () => {
         { operation: 'get', key: sessionKeyOf(value) },
         { operation: 'set', key: sessionKeyOf(value) },
       ]);
+    });
+
+    it('lets a route start several reads before awaiting any: one load, and each read sees the loaded session', async () => {
+      const value = await establish();
+      await app.request('/many', { jar });
+      cache.reset();
+      const response = await app.request('/parallel', { jar });
+      expect(response.json()).to.deep.equal({ n: 2, s: 'text' });
+      expect(cache.calls).to.deep.equal([{ operation: 'get', key: sessionKeyOf(value) }]);
+    });
+
+    it('commits a write the route never awaited, once the load it started is done', async () => {
+      const value = await establish();
+      cache.latencyMs = 20;
+      const response = await app.request('/unawaited-write', { jar });
+      expect(response.body).to.equal('queued');
+      expect(cache.calls).to.deep.equal([
+        { operation: 'get', key: sessionKeyOf(value) },
+        { operation: 'set', key: sessionKeyOf(value) },
+      ]);
+      cache.latencyMs = 0;
+      expect((await app.request('/read', { jar })).json()).to.deep.equal({ n: 42, s: null });
     });
 
     it('writes a brand-new session without reading it first', async () => {
@@ -449,6 +483,18 @@ describe('SessionEngine', () => {
       expect(result.json()).to.include({ status: 503, error: 'The session store is unavailable. Please retry later.' });
       expect(ms).to.be.within(IO_TIMEOUT_MS - 20, IO_TIMEOUT_MS + 1000);
       expect(app.logger.messages('Error').some((message) => message.startsWith('Session cache read exception'))).to.equal(true);
+    });
+
+    it('fails every read a route started while the load that then timed out was under way (Fail), and reads null under Degrade', async () => {
+      app = newApp(cache, { ioTimeoutMs: IO_TIMEOUT_MS });
+      await establish();
+      cache.stall('get');
+      const failed = await app.request('/parallel', { jar });
+      expect(failed.json()).to.deep.equal({ n: 'CacheUnavailableError', s: 'CacheUnavailableError' });
+      app = newApp(cache, { ioTimeoutMs: IO_TIMEOUT_MS, storeErrorMode: 'Degrade' });
+      const degraded = await app.request('/parallel', { jar });
+      expect([degraded.status, degraded.json()]).to.deep.equal([200, { n: null, s: null }]);
+      expect(cache.count('get'), 'each request went to the store once').to.equal(2);
     });
 
     it('answers 503 when the commit never completes, so an unsaved write is never reported as a success (Fail)', async () => {
