@@ -12,6 +12,11 @@ export interface BenchOptions {
   /** Undefined when --only was not given: each mode has its own default set. */
   readonly only: readonly TargetId[] | undefined;
   readonly passes: number;
+  /**
+   * Start every server first, then let them take turns route by route within each pass, so that all of them share
+   * whatever the machine is doing at the time; ratios are then medians of the per-pass ratios.
+   */
+  readonly interleave: boolean;
   readonly memory: boolean;
   /** Memory mode: requests in total. */
   readonly requests: number;
@@ -24,6 +29,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --threads <n>       wrk threads (1); equal to --connections gives one session per connection
   --only <ids>        subset of ${TARGET_IDS.join(',')}
   --passes <n>        repeat the whole run; medians are reported (1)
+  --interleave        start every server first and let them take turns route by route in each pass (order
+                      reversed every other pass); ratios become medians of per-pass ratios. Use with --passes 5+
   --memory            memory mode: /session/counter RSS growth (kestrun unless --only names one server)
   --requests <n>      memory mode: total requests (1000000)`;
 
@@ -38,6 +45,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       threads: { type: 'string', default: '1' },
       only: { type: 'string' },
       passes: { type: 'string', default: '1' },
+      interleave: { type: 'boolean', default: false },
       memory: { type: 'boolean', default: false },
       requests: { type: 'string', default: '1000000' },
       help: { type: 'boolean', default: false },
@@ -51,9 +59,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     threads: positiveInteger('threads', values.threads),
     only: values.only === undefined ? undefined : targetIds(values.only),
     passes: positiveInteger('passes', values.passes),
+    interleave: values.interleave,
     memory: values.memory,
     requests: positiveInteger('requests', values.requests),
   };
+  if (options.interleave && options.memory) throw new Error('--interleave is for throughput runs; the memory mode measures one server.');
   if (options.threads > options.connections) throw new Error('--threads cannot exceed --connections: wrk needs a connection per thread.');
   return options;
 }

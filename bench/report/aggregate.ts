@@ -38,6 +38,35 @@ export function aggregate(measurements: readonly Measurement[]): ResultRow[] {
   });
 }
 
+export interface RowKey {
+  readonly id: TargetId;
+  readonly route: Route;
+}
+
+/**
+ * A figure of one server and route over the same figure of another. In an interleaved run the two were measured
+ * close together in every pass, so the ratio is the median of the per-pass ratios; otherwise it is the ratio of the
+ * medians. Undefined when either has no figure.
+ */
+export function figureRatio(
+  measurements: readonly Measurement[],
+  interleaved: boolean,
+  numerator: RowKey,
+  denominator: RowKey,
+  figure: (measurement: Measurement) => number,
+): number | undefined {
+  const of = (key: RowKey): Measurement[] => measurements.filter((m) => m.target.id === key.id && m.route === key.route);
+  const above = of(numerator);
+  const below = of(denominator);
+  if (above.length === 0 || below.length === 0) return undefined;
+  if (!interleaved) return median(above.map(figure)) / median(below.map(figure));
+  const perPass = above.flatMap((top) => {
+    const bottom = below.find((candidate) => candidate.pass === top.pass);
+    return bottom === undefined ? [] : [figure(top) / figure(bottom)];
+  });
+  return perPass.length === 0 ? undefined : median(perPass);
+}
+
 export function findRow(rows: readonly ResultRow[], id: TargetId, route: Route): ResultRow | undefined {
   return rows.find((row) => row.target.id === id && row.route === route);
 }

@@ -6,9 +6,9 @@ import type { BenchEnvironment } from '../lifecycle/bench-environment.ts';
 import type { BenchOptions } from '../options.ts';
 import { ROUTES, targetById } from '../targets.ts';
 import type { Route, TargetId } from '../targets.ts';
-import type { ThroughputRun } from '../throughput.ts';
-import { aggregate, findRow } from './aggregate.ts';
-import type { ResultRow } from './aggregate.ts';
+import type { Measurement, ThroughputRun } from '../throughput.ts';
+import { aggregate, figureRatio, findRow } from './aggregate.ts';
+import type { ResultRow, RowKey } from './aggregate.ts';
 import { formatInteger, formatMs, formatRatio, markdownTable } from './format.ts';
 import { renderHeader } from './header.ts';
 import type { MachineDescription } from './machine.ts';
@@ -26,25 +26,33 @@ export function renderThroughputReport(
   environment: BenchEnvironment,
 ): string {
   const rows = aggregate(run.measurements);
+  const ratio = (numerator: RowKey, denominator: RowKey, figure: (measurement: Measurement) => number): number | undefined =>
+    figureRatio(run.measurements, options.interleave, numerator, denominator, figure);
   const setup =
     `HTTPS keep-alive, wrk -t ${options.threads} -c ${options.connections} pinned to core 1 with Redis, each server ` +
     `pinned to core 0, ${options.connections} sessions, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s ` +
-    `measured per route, ${options.passes} pass(es)${options.passes > 1 ? ', medians shown' : ''}.`;
+    `measured per route, ${options.passes} pass(es)${options.passes > 1 ? ', medians shown' : ''}` +
+    (options.interleave ? '; interleaved: all servers up from the start, taking turns route by route, ratios are medians of per-pass ratios.' : '.');
   const sections = [
     renderHeader('kestrun-ts benchmark', machine, environment, setup),
     '## Throughput',
-    resultsTable(rows, options.passes),
+    resultsTable(rows, options.passes, ratio),
     SERVER_CPU_NOTE,
     '## kestrun-ts against its peers (req/s ratio on the same route; above 1 means kestrun-ts is faster)',
-    peersTable(rows),
-    tailLatency(rows),
+    peersTable(ratio),
+    tailLatency(rows, ratio),
   ];
   if (run.failures.size > 0) sections.push('## Failures (no figure from the failing pass on)', failureList(run.failures));
   return `${sections.join('\n\n')}\n`;
 }
 
-function resultsTable(rows: readonly ResultRow[], passes: number): string {
-  const ceiling = findRow(rows, 'hono', ROUTES.hello)?.requestsPerSecond;
+type Ratio = (numerator: RowKey, denominator: RowKey, figure: (measurement: Measurement) => number) => number | undefined;
+
+const requestRate = (measurement: Measurement): number => measurement.figures.result.requestsPerSecond;
+const tailMs = (measurement: Measurement): number => measurement.figures.result.p99Ms;
+const CEILING: RowKey = { id: 'hono', route: ROUTES.hello };
+
+function resultsTable(rows: readonly ResultRow[], passes: number, ratio: Ratio): string {
   const headers = ['Server', 'Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'vs bare Hono /hello'];
   if (passes > 1) headers.push('req/s per pass');
   return markdownTable(
@@ -58,7 +66,7 @@ function resultsTable(rows: readonly ResultRow[], passes: number): string {
         formatMs(row.p99Ms),
         String(row.errors),
         `${Math.round(row.serverCpuPercent)}%`,
-        ceiling === undefined ? NOT_AVAILABLE : formatRatio(row.requestsPerSecond / ceiling),
+        ratioCell(ratio({ id: row.target.id, route: row.route }, CEILING, requestRate)),
       ];
       if (passes > 1) cells.push(row.passRequestsPerSecond.map(formatInteger).join(' / '));
       return cells;
@@ -66,27 +74,28 @@ function resultsTable(rows: readonly ResultRow[], passes: number): string {
   );
 }
 
-function peersTable(rows: readonly ResultRow[]): string {
+function ratioCell(value: number | undefined): string {
+  return value === undefined ? NOT_AVAILABLE : formatRatio(value);
+}
+
+function peersTable(ratio: Ratio): string {
   const routes: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
   return markdownTable(
     ['Route', ...PEERS.map((peer) => `kestrun-ts / ${targetById(peer).label}`)],
-    routes.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioText(rows, route, peer))]),
+    routes.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, requestRate)))]),
   );
 }
 
-function ratioText(rows: readonly ResultRow[], route: Route, peer: TargetId): string {
-  const kestrun = findRow(rows, 'kestrun', route);
-  const other = findRow(rows, peer, route);
-  return kestrun === undefined || other === undefined ? NOT_AVAILABLE : formatRatio(kestrun.requestsPerSecond / other.requestsPerSecond);
-}
-
-function tailLatency(rows: readonly ResultRow[]): string {
+function tailLatency(rows: readonly ResultRow[], ratio: Ratio): string {
   const kestrun = findRow(rows, 'kestrun', ROUTES.counter);
   const express = findRow(rows, 'express', ROUTES.counter);
-  if (kestrun === undefined || express === undefined) return `p99 of \`${ROUTES.counter}\`, kestrun-ts against express-session: ${NOT_AVAILABLE}.`;
+  const tailRatio = ratio({ id: 'kestrun', route: ROUTES.counter }, { id: 'express', route: ROUTES.counter }, tailMs);
+  if (kestrun === undefined || express === undefined || tailRatio === undefined) {
+    return `p99 of \`${ROUTES.counter}\`, kestrun-ts against express-session: ${NOT_AVAILABLE}.`;
+  }
   return (
     `p99 of \`${ROUTES.counter}\`: kestrun-ts ${formatMs(kestrun.p99Ms)} ms, express-session ${formatMs(express.p99Ms)} ms ` +
-    `(ratio ${formatRatio(kestrun.p99Ms / express.p99Ms)}; below 1 means kestrun-ts has the shorter tail).`
+    `(ratio ${formatRatio(tailRatio)}; below 1 means kestrun-ts has the shorter tail).`
   );
 }
 
