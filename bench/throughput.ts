@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { findMisbehaviour } from './client/correctness.ts';
-import { createSeededSessions } from './client/sessions.ts';
+import { createSeededSessions, seedSessions } from './client/sessions.ts';
 import type { BenchEnvironment } from './lifecycle/bench-environment.ts';
 import { startServer } from './lifecycle/server-process.ts';
 import type { RunningServer } from './lifecycle/server-process.ts';
@@ -33,7 +33,7 @@ export interface ThroughputRun {
 interface ReadyServer {
   readonly target: ServerTarget;
   readonly server: RunningServer;
-  readonly sessions: readonly string[];
+  sessions: readonly string[];
 }
 
 const ROUTE_ORDER: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
@@ -81,6 +81,7 @@ async function runInterleaved(options: BenchOptions, targets: readonly ServerTar
           if (!ready.target.routes.includes(route) || failures.has(ready.target.id)) continue;
           console.log(`[pass ${pass}/${options.passes}] ${ready.target.label}`);
           await attempt(ready.target, failures, async () => {
+            if (route !== ROUTES.hello) ready.sessions = await seedSessions(ready.server.baseUrl, ready.sessions);
             measurements.push(await measure(ready, route, pass, options, environment));
           });
         }
