@@ -12,7 +12,13 @@ export interface ResultRow {
   /** Summed over passes: one bad pass must show. */
   readonly errors: number;
   readonly serverCpuPercent: number;
+  /** Server CPU time per completed request, in µs: the work a request costs, whatever held the server back. */
+  readonly cpuMicrosPerRequest: number;
   readonly passRequestsPerSecond: readonly number[];
+}
+
+export function cpuMicrosPerRequest(measurement: Measurement): number {
+  return (measurement.figures.serverCpuPercent / 100 / measurement.figures.result.requestsPerSecond) * 1e6;
 }
 
 export function aggregate(measurements: readonly Measurement[]): ResultRow[] {
@@ -33,6 +39,7 @@ export function aggregate(measurements: readonly Measurement[]): ResultRow[] {
       p99Ms: median(results.map((result) => result.p99Ms)),
       errors: results.reduce((sum, result) => sum + result.totalErrors, 0),
       serverCpuPercent: median(group.map((measurement) => measurement.figures.serverCpuPercent)),
+      cpuMicrosPerRequest: median(group.map(cpuMicrosPerRequest)),
       passRequestsPerSecond: results.map((result) => result.requestsPerSecond),
     };
   });

@@ -7,7 +7,7 @@ import type { BenchOptions } from '../options.ts';
 import { ROUTES, targetById } from '../targets.ts';
 import type { Route, TargetId } from '../targets.ts';
 import type { Measurement, ThroughputRun } from '../throughput.ts';
-import { aggregate, figureRatio, findRow } from './aggregate.ts';
+import { aggregate, cpuMicrosPerRequest, figureRatio, findRow } from './aggregate.ts';
 import type { ResultRow, RowKey } from './aggregate.ts';
 import { formatInteger, formatMs, formatRatio, markdownTable } from './format.ts';
 import { renderHeader } from './header.ts';
@@ -17,7 +17,8 @@ const PEERS: readonly TargetId[] = ['express', 'fastify'];
 const NOT_AVAILABLE = 'n/a';
 const SERVER_CPU_NOTE =
   'Server CPU is the server process\'s CPU time over the measured wall time. Near 100% the server was the bottleneck, ' +
-  'as intended; well below it, something else (wrk, Redis, another tenant of the machine) held it back and the row is suspect.';
+  'as intended; well below it, something else (wrk, Redis, another tenant of the machine) held it back and the row is suspect. ' +
+  'CPU µs/req is that CPU time per completed request: the work one request costs the server.';
 
 export function renderThroughputReport(
   run: ThroughputRun,
@@ -39,7 +40,9 @@ export function renderThroughputReport(
     resultsTable(rows, options.passes, ratio),
     SERVER_CPU_NOTE,
     '## kestrun-ts against its peers (req/s ratio on the same route; above 1 means kestrun-ts is faster)',
-    peersTable(ratio),
+    peersTable(ratio, requestRate),
+    '## Server CPU per request against the peers (kestrun-ts over the peer on the same route; below 1 means kestrun-ts does less work per request)',
+    peersTable(ratio, cpuMicrosPerRequest),
     tailLatency(rows, ratio),
   ];
   if (run.failures.size > 0) sections.push('## Failures (no figure from the failing pass on)', failureList(run.failures));
@@ -53,7 +56,7 @@ const tailMs = (measurement: Measurement): number => measurement.figures.result.
 const CEILING: RowKey = { id: 'hono', route: ROUTES.hello };
 
 function resultsTable(rows: readonly ResultRow[], passes: number, ratio: Ratio): string {
-  const headers = ['Server', 'Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'vs bare Hono /hello'];
+  const headers = ['Server', 'Route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/req', 'vs bare Hono /hello'];
   if (passes > 1) headers.push('req/s per pass');
   return markdownTable(
     headers,
@@ -66,6 +69,7 @@ function resultsTable(rows: readonly ResultRow[], passes: number, ratio: Ratio):
         formatMs(row.p99Ms),
         String(row.errors),
         `${Math.round(row.serverCpuPercent)}%`,
+        row.cpuMicrosPerRequest.toFixed(1),
         ratioCell(ratio({ id: row.target.id, route: row.route }, CEILING, requestRate)),
       ];
       if (passes > 1) cells.push(row.passRequestsPerSecond.map(formatInteger).join(' / '));
@@ -78,11 +82,11 @@ function ratioCell(value: number | undefined): string {
   return value === undefined ? NOT_AVAILABLE : formatRatio(value);
 }
 
-function peersTable(ratio: Ratio): string {
+function peersTable(ratio: Ratio, figure: (measurement: Measurement) => number): string {
   const routes: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
   return markdownTable(
     ['Route', ...PEERS.map((peer) => `kestrun-ts / ${targetById(peer).label}`)],
-    routes.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, requestRate)))]),
+    routes.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, figure)))]),
   );
 }
 
