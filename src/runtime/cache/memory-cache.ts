@@ -2,6 +2,7 @@
  * The port of .NET's MemoryDistributedCache: a process-local map with sliding and absolute expiry and a byte
  * budget. Nothing is shared between instances or survives a restart.
  */
+import { MAX_TIMER_DELAY_MS } from '../timing/deadline-queue.ts';
 import { CacheUnavailableError, settleWith } from './distributed-cache.ts';
 import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from './distributed-cache.ts';
 
@@ -27,8 +28,6 @@ interface MemoryCacheEntry {
 const DEFAULT_SIZE_LIMIT = 200 * 1024 * 1024;
 const DEFAULT_COMPACTION_PERCENTAGE = 0.05;
 const DEFAULT_EXPIRATION_SCAN_FREQUENCY_MS = 60_000;
-// setInterval silently turns longer delays into 1 ms.
-const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
 /**
  * Throws a RangeError for options the cache cannot work with, so that Add-KrSession can refuse them when the

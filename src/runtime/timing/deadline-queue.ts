@@ -12,8 +12,8 @@ export interface DeadlineHandler<T> {
 }
 
 const COMPACT_AFTER = 1024;
-/** setTimeout runs a longer delay after 1 ms; the timer waits at most this long and then looks again. */
-const MAX_TIMER_DELAY_MS = 0x7fffffff;
+/** The longest delay Node's timers keep: setTimeout and setInterval run a longer one after 1 ms. */
+export const MAX_TIMER_DELAY_MS = 0x7fffffff;
 
 export class DeadlineQueue<T> {
   private items: (T | undefined)[] = [];
@@ -52,6 +52,7 @@ export class DeadlineQueue<T> {
     }
   }
 
+  /** Waits at most MAX_TIMER_DELAY_MS and then looks again. */
   private arm(delayMs: number): void {
     this.timer = setTimeout(() => this.sweep(), Math.min(MAX_TIMER_DELAY_MS, Math.max(1, Math.ceil(delayMs))));
     // A pending operation keeps the process alive through its own socket, never through its deadline.
