@@ -81,7 +81,6 @@ async function whenReady(client: Redis): Promise<void> {
   if (client.status !== 'ready') await once(client, 'ready');
 }
 
-/** Counts what the client writes to its socket: one write, then the replies, is one round trip. */
 /** Writes that reached the socket while `action` ran: corked commands leave together, as one write. */
 async function socketWritesDuring(client: Redis, action: () => Promise<unknown>): Promise<number> {
   const stream = client.stream as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
@@ -369,6 +368,15 @@ describe('RedisDistributedCache', () => {
       const { writes, calls } = await measure(() => Promise.all([cache.get('session'), cache.get('missing'), cache.remove('other')]));
       expect(writes).to.equal(1);
       expect(calls).to.deep.equal({ evalsha: 2, hmget: 2, expire: 1, del: 1 });
+    });
+
+    it('cuts a busy turn into writes of 32 commands, so that Redis starts on the first ones while the rest are made', async () => {
+      const exactlyTwoWrites = Array.from({ length: 64 }, (_, index) => `busy-${index}`);
+      expect((await measure(() => Promise.all(exactlyTwoWrites.map((key) => cache.get(key))))).writes).to.equal(2);
+      const oneMore = [...exactlyTwoWrites, 'busy-64'];
+      const { writes, calls } = await measure(() => Promise.all(oneMore.map((key) => cache.get(key))));
+      expect(writes).to.equal(3);
+      expect(calls).to.deep.equal({ evalsha: 65, hmget: 65 });
     });
 
     it('creates a shared value in one round trip', async () => {

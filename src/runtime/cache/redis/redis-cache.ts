@@ -7,7 +7,8 @@
  * has dropped, calls fail at once with CacheUnavailableError until ioredis has reconnected on its own.
  *
  * The hot path, a session's load and commit, is one command each: a Lua script that does what .NET's two commands
- * do. Commands go out in the order they are called; those of one turn of the event loop share one socket write.
+ * do. Commands go out in the order they are called; those of one turn of the event loop share socket writes of up to
+ * FLUSH_AFTER_COMMANDS commands.
  */
 import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
@@ -39,6 +40,12 @@ const DATA_FIELD = 'data';
 const NOT_PRESENT = -1n;
 const QUIT_TIMEOUT_MS = 1000;
 const ERROR_LOG_WINDOW_MS = 10_000;
+/**
+ * Small enough that Redis starts on a busy turn's first commands early, large enough that the extra writes cost
+ * nothing measurable. On /session/counter at 64 connections, against one write per turn, in three runs of 8 to 10
+ * alternating rounds: 8 gave 1.03x the req/s, 16 0.99x and 1.10x, 24 1.15x, 32 1.18x and 1.19x, 48 1.12x and 1.21x.
+ */
+const FLUSH_AFTER_COMMANDS = 32;
 
 type EntryFields = [absolute: Buffer | null, sliding: Buffer | null, data: Buffer | null];
 
@@ -76,7 +83,9 @@ export class RedisDistributedCache implements DistributedCache {
   private readonly deadlines: DeadlineQueue<Command>;
   /** True until the server refuses a script; then the hot path sends .NET's command pairs instead. */
   private scripting = true;
-  private writesCorked = false;
+  /** The socket corked for the current turn, if any, and the commands it holds, the one being sent included. */
+  private corkedStream: Socket | undefined;
+  private commandsCorked = 0;
   private readonly scriptHost: ScriptHost = {
     run: (call) => this.runScript(call),
     refusesScripts: (error) => this.scriptsRefused(error),
@@ -373,16 +382,26 @@ export class RedisDistributedCache implements DistributedCache {
   /**
    * What auto-pipelining buys, without its per-command pipeline object and promises: the socket is corked on the
    * first command of a turn and uncorked after the turn's I/O callbacks, so the commands of every request served in
-   * between share one write.
+   * between share one write. A busy turn is cut into writes of FLUSH_AFTER_COMMANDS: Redis then works on the first
+   * of them while the server still serves the rest, instead of both taking turns to idle.
    */
   private batchWrites(): void {
-    if (this.writesCorked) return;
+    if (this.corkedStream !== undefined) {
+      if (this.commandsCorked === FLUSH_AFTER_COMMANDS) {
+        this.corkedStream.uncork();
+        this.corkedStream.cork();
+        this.commandsCorked = 0;
+      }
+      this.commandsCorked += 1;
+      return;
+    }
     const stream = this.redis.stream as Socket | undefined;
     if (stream === undefined || this.redis.status !== 'ready') return;
-    this.writesCorked = true;
+    this.corkedStream = stream;
+    this.commandsCorked = 1;
     stream.cork();
     setImmediate(() => {
-      this.writesCorked = false;
+      this.corkedStream = undefined;
       stream.uncork();
     });
   }
