@@ -21,7 +21,8 @@ export interface ServerTarget {
   readonly routes: readonly Route[];
 }
 
-const SESSION_ROUTES: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
+/** Every route, in the order a server is measured on them; the servers with sessions serve them all. */
+export const ROUTE_ORDER: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
 /** Peers take their port from BENCH_PORT, which the server launcher sets for every server. */
 const NO_ARGS = (): readonly string[] => [];
 
@@ -33,10 +34,10 @@ export const TARGETS: readonly ServerTarget[] = [
     entry: 'scripts/19.2-sessions-redis.ts',
     args: (redisUrl, port) => ['--port', String(port), '--upstash-url', redisUrl],
     sessions: true,
-    routes: SESSION_ROUTES,
+    routes: ROUTE_ORDER,
   },
-  { id: 'express', label: 'express-session', entry: 'bench/servers/express.ts', args: NO_ARGS, sessions: true, routes: SESSION_ROUTES },
-  { id: 'fastify', label: '@fastify/session', entry: 'bench/servers/fastify.ts', args: NO_ARGS, sessions: true, routes: SESSION_ROUTES },
+  { id: 'express', label: 'express-session', entry: 'bench/servers/express.ts', args: NO_ARGS, sessions: true, routes: ROUTE_ORDER },
+  { id: 'fastify', label: '@fastify/session', entry: 'bench/servers/fastify.ts', args: NO_ARGS, sessions: true, routes: ROUTE_ORDER },
 ];
 
 export function targetById(id: TargetId): ServerTarget {

@@ -13,7 +13,7 @@ import type { RunningServer } from './lifecycle/server-process.ts';
 import { measureRoute } from './measure-route.ts';
 import type { RouteFigures } from './measure-route.ts';
 import type { BenchOptions } from './options.ts';
-import { ROUTES } from './targets.ts';
+import { ROUTE_ORDER, ROUTES } from './targets.ts';
 import type { Route, ServerTarget, TargetId } from './targets.ts';
 
 export interface Measurement {
@@ -35,8 +35,6 @@ interface ReadyServer {
   readonly server: RunningServer;
   sessions: readonly string[];
 }
-
-const ROUTE_ORDER: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
 
 export function runThroughput(options: BenchOptions, targets: readonly ServerTarget[], environment: BenchEnvironment): Promise<ThroughputRun> {
   return options.interleave ? runInterleaved(options, targets, environment) : runInTurn(options, targets, environment);

@@ -4,8 +4,8 @@
  */
 import type { BenchEnvironment } from '../lifecycle/bench-environment.ts';
 import type { BenchOptions } from '../options.ts';
-import { ROUTES, targetById } from '../targets.ts';
-import type { Route, TargetId } from '../targets.ts';
+import { ROUTE_ORDER, ROUTES, targetById } from '../targets.ts';
+import type { TargetId } from '../targets.ts';
 import type { Measurement, ThroughputRun } from '../throughput.ts';
 import { aggregate, cpuMicrosPerRequest, figureRatio, findRow } from './aggregate.ts';
 import type { ResultRow, RowKey } from './aggregate.ts';
@@ -83,10 +83,9 @@ function ratioCell(value: number | undefined): string {
 }
 
 function peersTable(ratio: Ratio, figure: (measurement: Measurement) => number): string {
-  const routes: readonly Route[] = [ROUTES.hello, ROUTES.counter, ROUTES.get];
   return markdownTable(
     ['Route', ...PEERS.map((peer) => `kestrun-ts / ${targetById(peer).label}`)],
-    routes.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, figure)))]),
+    ROUTE_ORDER.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, figure)))]),
   );
 }
 
