@@ -350,7 +350,7 @@ export class RedisDistributedCache implements DistributedCache {
 
   /**
    * Writes a command unless the connection is known to be down, and returns why not otherwise. Its deadline is
-   * asyncTimeout, kept by one shared timer. Commands sent in one turn of the event loop leave in one write.
+   * asyncTimeout, kept by one shared timer. Commands sent in one turn of the event loop are batched (batchWrites).
    */
   private dispatch(command: Command): unknown {
     if (this.closing !== undefined) return this.closedError();
@@ -382,8 +382,8 @@ export class RedisDistributedCache implements DistributedCache {
   /**
    * What auto-pipelining buys, without its per-command pipeline object and promises: the socket is corked on the
    * first command of a turn and uncorked after the turn's I/O callbacks, so the commands of every request served in
-   * between share one write. A busy turn is cut into writes of FLUSH_AFTER_COMMANDS: Redis then works on the first
-   * of them while the server still serves the rest, instead of both taking turns to idle.
+   * between share writes of at most FLUSH_AFTER_COMMANDS. Cutting a busy turn into several writes lets Redis work on
+   * the first of them while the server still serves the rest, instead of both taking turns to idle.
    */
   private batchWrites(): void {
     if (this.corkedStream !== undefined) {
