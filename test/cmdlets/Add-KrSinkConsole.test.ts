@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { addKrSinkConsole, KrLoggerConfig, KrParameterBindingError, newKrLogger } from '../../src/index.ts';
 import type { KrLogger } from '../../src/index.ts';
+import { flushConsoleSinks } from '../../src/runtime/logging/kr-logger.ts';
 import { captureOutput } from '../support/cmdlet-helpers.ts';
 
 describe('Add-KrSinkConsole (addKrSinkConsole)', () => {
@@ -104,6 +105,51 @@ describe('Add-KrSinkConsole (addKrSinkConsole)', () => {
     });
     expect(stdout.split('\n').filter(Boolean)).to.have.length(5);
     expect(stdoutWrites).to.equal(1);
+  });
+
+  it('writes a batch as soon as it reaches 64 KiB, without waiting for the timer, and keeps every line in order', () => {
+    const logger = register(newKrLogger().addKrSinkConsole({ outputTemplate: '{Message}{NewLine}' }));
+    // About 300 KB of 100-byte lines.
+    const lines = Array.from({ length: 3000 }, (_, index) => `line ${String(index).padStart(4, '0')} ${'x'.repeat(89)}`);
+    const writes: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+      writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      for (const line of lines) logger.information(line);
+      const writtenWhileLogging = writes.length;
+      flushConsoleSinks();
+      expect(writtenWhileLogging).to.equal(4);
+    } finally {
+      process.stdout.write = original;
+    }
+    // Lines are encoded 32 at a time, so a batch leaves between 64 KiB and one encoding (3.2 KB here) past it.
+    for (const batch of writes.slice(0, -1)) expect(batch.length).to.be.within(64 * 1024, 64 * 1024 + 3200);
+    expect(writes.join('')).to.equal(lines.map((line) => `${line}\n`).join(''));
+  });
+
+  it('writes a line longer than a whole batch on its own, between the lines around it', async () => {
+    const logger = register(newKrLogger().addKrSinkConsole({ outputTemplate: '{Message}{NewLine}' }));
+    const long = 'y'.repeat(200 * 1024);
+    // Enough lines before it that some are already encoded and waiting in the batch.
+    const before = Array.from({ length: 50 }, (_, index) => `before ${index}\n`).join('');
+    const { stdout } = await captureOutput(() => {
+      for (let index = 0; index < 50; index++) logger.information(`before ${index}`);
+      logger.information(long);
+      logger.information('after');
+    });
+    expect(stdout).to.equal(`${before}${long}\nafter\n`);
+  });
+
+  it('writes characters beyond ASCII as UTF-8', async () => {
+    const logger = register(newKrLogger().addKrSinkConsole({ outputTemplate: '{Message}{NewLine}' }));
+    const text = 'naïve µs ☃ 😀 日本語';
+    const { stdout } = await captureOutput(() => {
+      for (let index = 0; index < 40; index++) logger.information(text);
+    });
+    expect(stdout).to.equal(`${text}\n`.repeat(40));
   });
 
   it('restrictedToMinimumLevel filters this sink only', async () => {

@@ -2,7 +2,8 @@ import { LEVEL_CODES } from './log-level.ts';
 import type { LogLevel } from './log-level.ts';
 
 export interface LogEvent {
-  readonly timestamp: Date;
+  /** Milliseconds since the epoch: a Date is only made when a timestamp is rendered. */
+  readonly timestamp: number;
   readonly level: LogLevel;
   readonly message: string;
   readonly error: unknown;
@@ -17,22 +18,22 @@ function pad2(value: number): string {
 }
 
 function renderTimestamp(format: string | undefined): Renderer {
-  if (format === undefined) return (event) => event.timestamp.toISOString();
+  if (format === undefined) return (event) => new Date(event.timestamp).toISOString();
   const render = (date: Date): string =>
     format
       .replace('HH', pad2(date.getHours()))
       .replace('mm', pad2(date.getMinutes()))
       .replace('ss', pad2(date.getSeconds()))
       .replace('fff', String(date.getMilliseconds()).padStart(3, '0'));
-  if (format.includes('f')) return (event) => render(event.timestamp);
+  if (format.includes('f')) return (event) => render(new Date(event.timestamp));
   // Under load a server logs many lines a second; a format without fractions renders once per second.
   let second = Number.NaN;
   let text = '';
   return (event) => {
-    const current = Math.floor(event.timestamp.getTime() / 1000);
+    const current = Math.floor(event.timestamp / 1000);
     if (current !== second) {
       second = current;
-      text = render(event.timestamp);
+      text = render(new Date(event.timestamp));
     }
     return text;
   };
