@@ -115,6 +115,25 @@ describe('Start-KrServer (startKrServer)', () => {
     expect(stopped.stdout).to.equal('Kestrun server stopped.\n');
   });
 
+  it('prints its banner after the console log lines logged before it, not ahead of them', async () => {
+    const consoleLogger = newKrLogger().addKrSinkConsole().registerKrLogger({ name: `${name}-console`, passThru: true });
+    await removeServer(name);
+    newKrServer({ name, logger: consoleLogger, default: true });
+    addKrEndpoint({ port: 0 });
+    try {
+      const { stdout } = await captureOutput(() => startKrServer({ noWait: true }));
+      const lines = stdout.split('\n').map((line) => line.replace(/^\[\d\d:\d\d:\d\d (\w{3})\]/, '[$1]'));
+      const [url] = listeningUrls(name);
+      const expectedOrder = [`[INF] Starting Kestrun server '${name}' ...`, `[INF] Now listening on: ${url}`, 'Kestrun server started successfully.'];
+      const positions = expectedOrder.map((line) => lines.indexOf(line));
+      expect(positions, stdout).not.to.include(-1);
+      expect(positions, stdout).to.deep.equal([...positions].sort((left, right) => left - right));
+      await captureOutput(() => removeServer(name));
+    } finally {
+      await consoleLogger?.close();
+    }
+  });
+
   it('prints nothing when quiet', async () => {
     addKrEndpoint({ port: 0 });
     const { stdout } = await captureOutput(() => startKrServer({ noWait: true, quiet: true }));

@@ -2,6 +2,7 @@ import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import { isServerReference } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
+import { writeConsole } from '../../runtime/logging/kr-logger.ts';
 import { ensureConfigured } from '../../runtime/server/lifecycle.ts';
 
 export const enableKrConfigurationParameters = {
@@ -22,7 +23,7 @@ export const enableKrConfiguration = defineCmdlet('Enable-KrConfiguration', enab
   const wasConfigured = record.engine !== undefined;
   ensureConfigured('Enable-KrConfiguration', record);
   if (!wasConfigured && !values.quiet) {
-    process.stdout.write(`Kestrun server configuration enabled successfully.\nServer Name: ${record.definition.name}\n`);
+    writeConsole(`Kestrun server configuration enabled successfully.\nServer Name: ${record.definition.name}\n`);
   }
   return record.definition;
 });

@@ -3,6 +3,7 @@ import { switchParameter, typedParameter } from '../../runtime/binding/parameter
 import { currentContext } from '../../runtime/context/current-context.ts';
 import { isServerReference } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
+import { writeConsole } from '../../runtime/logging/kr-logger.ts';
 import { stopHost } from '../../runtime/server/lifecycle.ts';
 
 export const stopKrServerParameters = {
@@ -25,6 +26,6 @@ export const stopKrServer = defineAsyncCmdlet('Stop-KrServer', stopKrServerParam
     return;
   }
   const stopping = stopHost(record);
-  if (!values.quiet) process.stdout.write('Stopping Kestrun server...\n');
+  if (!values.quiet) writeConsole('Stopping Kestrun server...\n');
   if (!values.noWait) await stopping;
 });

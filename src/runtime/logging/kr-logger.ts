@@ -42,6 +42,15 @@ export function flushConsoleSinks(): void {
 process.on('exit', flushConsoleSinks);
 
 /**
+ * Writes straight to stdout, as Kestrun's Write-Host banners do, after the lines the console sinks still hold: a
+ * banner printed after a log call must not show up before that call's line.
+ */
+export function writeConsole(text: string): void {
+  flushConsoleSinks();
+  process.stdout.write(text);
+}
+
+/**
  * Lines waiting for one stream. They are appended as strings and turned into UTF-8 bytes a few dozen at a time,
  * while their pieces are still in the CPU cache. Kept as strings until the flush, a batch had to be gathered from a
  * few hundred lines scattered through everything the requests between them allocated: under load that took 170 µs

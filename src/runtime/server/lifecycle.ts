@@ -1,6 +1,7 @@
 import { KrCmdletError } from '../binding/cmdlet-error.ts';
 import { allHosts, removeHost } from '../host/host-registry.ts';
 import type { ConfiguredHost, HostRecord } from '../host/host-registry.ts';
+import { writeConsole } from '../logging/kr-logger.ts';
 import { closeAllLoggers } from '../logging/logger-manager.ts';
 import { configureHost } from './host-engine.ts';
 
@@ -28,7 +29,7 @@ export interface StartOptions {
 }
 
 function print(quiet: boolean, line: string): void {
-  if (!quiet) process.stdout.write(`${line}\n`);
+  if (!quiet) writeConsole(`${line}\n`);
 }
 
 export async function startHost(cmdlet: string, record: HostRecord, options: StartOptions): Promise<void> {
