@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { addKrSinkConsole, KrLoggerConfig, KrParameterBindingError, newKrLogger } from '../../src/index.ts';
 import type { KrLogger } from '../../src/index.ts';
-import { flushConsoleSinks } from '../../src/runtime/logging/kr-logger.ts';
 import { captureOutput } from '../support/cmdlet-helpers.ts';
 
 describe('Add-KrSinkConsole (addKrSinkConsole)', () => {
@@ -100,34 +99,28 @@ describe('Add-KrSinkConsole (addKrSinkConsole)', () => {
 
   it('batches log lines into one write', async () => {
     const logger = register(newKrLogger().addKrSinkConsole());
-    const { stdout, stdoutWrites } = await captureOutput(() => {
+    const { stdout, stdoutChunks } = await captureOutput(() => {
       for (let index = 0; index < 5; index++) logger.information(`line ${index}`);
     });
     expect(stdout.split('\n').filter(Boolean)).to.have.length(5);
-    expect(stdoutWrites).to.equal(1);
+    expect(stdoutChunks).to.have.length(1);
   });
 
-  it('writes a batch as soon as it reaches 64 KiB, without waiting for the timer, and keeps every line in order', () => {
+  it('writes a batch as soon as it reaches 64 KiB, without waiting for the timer, and keeps every line in order', async () => {
     const logger = register(newKrLogger().addKrSinkConsole({ outputTemplate: '{Message}{NewLine}' }));
     // About 300 KB of 100-byte lines.
     const lines = Array.from({ length: 3000 }, (_, index) => `line ${String(index).padStart(4, '0')} ${'x'.repeat(89)}`);
-    const writes: string[] = [];
-    const original = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-      writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
+    let writtenWhileLogging = '';
+    const { stdout, stdoutChunks } = await captureOutput((stdoutSoFar) => {
       for (const line of lines) logger.information(line);
-      const writtenWhileLogging = writes.length;
-      flushConsoleSinks();
-      expect(writtenWhileLogging).to.equal(4);
-    } finally {
-      process.stdout.write = original;
-    }
+      writtenWhileLogging = stdoutSoFar();
+    });
+    // Four full batches left while logging; the final flush wrote the rest.
+    expect(stdoutChunks).to.have.length(5);
+    expect(writtenWhileLogging).to.equal(stdoutChunks.slice(0, 4).join(''));
     // Lines are encoded 32 at a time, so a batch leaves between 64 KiB and one encoding (3.2 KB here) past it.
-    for (const batch of writes.slice(0, -1)) expect(batch.length).to.be.within(64 * 1024, 64 * 1024 + 3200);
-    expect(writes.join('')).to.equal(lines.map((line) => `${line}\n`).join(''));
+    for (const batch of stdoutChunks.slice(0, -1)) expect(batch.length).to.be.within(64 * 1024, 64 * 1024 + 3200);
+    expect(stdout).to.equal(lines.map((line) => `${line}\n`).join(''));
   });
 
   it('writes a line longer than a whole batch on its own, between the lines around it', async () => {

@@ -81,7 +81,7 @@ async function whenReady(client: Redis): Promise<void> {
   if (client.status !== 'ready') await once(client, 'ready');
 }
 
-/** Writes that reached the socket while `action` ran: corked commands leave together, as one write. */
+/** Writes that reached the socket while `action` ran: corked commands leave together, up to 32 to a write. */
 async function socketWritesDuring(client: Redis, action: () => Promise<unknown>): Promise<number> {
   const stream = client.stream as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
   const write = stream._write;

@@ -15,8 +15,8 @@ export interface CapturedOutput<T> {
   readonly result: T;
   readonly stdout: string;
   readonly stderr: string;
-  /** How many times stdout.write was called, to see the console sink's batching. */
-  readonly stdoutWrites: number;
+  /** What each stdout.write call wrote, to see the console sink's batching. */
+  readonly stdoutChunks: readonly string[];
 }
 
 type WriteFunction = typeof process.stdout.write;
@@ -45,7 +45,7 @@ export async function captureOutput<T>(run: (stdoutSoFar: () => string) => T | P
   try {
     const result = await run(() => out.join(''));
     flushConsoleSinks();
-    return { result, stdout: out.join(''), stderr: err.join(''), stdoutWrites: out.length };
+    return { result, stdout: out.join(''), stderr: err.join(''), stdoutChunks: out };
   } finally {
     process.stdout.write = originalOut;
     process.stderr.write = originalErr;
