@@ -1,25 +1,42 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { expect } from 'chai';
 import {
   addKrEndpoint,
   addKrMapRoute,
+  addKrSession,
   enableKrConfiguration,
   getKrRequestQuery,
+  getKrSessionInt32,
   KrParameterBindingError,
   listeningUrls,
+  newKrCookieBuilder,
   newKrServer,
+  setKrSessionInt32,
   startKrServer,
   writeKrJsonResponse,
   writeKrTextResponse,
 } from '../../src/index.ts';
 import type { KrContext, RouteHandler, ServerDefinition } from '../../src/index.ts';
 import { CaptureLogger } from '../support/capture-logger.ts';
-import { expectCmdletError, removeServer } from '../support/cmdlet-helpers.ts';
-import { fetchUrl } from '../support/https-client.ts';
+import { deferred, expectCmdletError, removeServer, SignalLogger } from '../support/cmdlet-helpers.ts';
+import { CookieJar, fetchHttp2, fetchUrl } from '../support/https-client.ts';
 import { startInProcess } from '../support/in-process-server.ts';
 import type { InProcessServer } from '../support/in-process-server.ts';
 
 const text = (body: string): RouteHandler => () => writeKrTextResponse({ inputObject: body });
+
+/** Makes the route's Node response refuse its next `times` writeHead calls, as Node does with a response it cannot send. */
+function refuseWrites(context: KrContext, times: number): void {
+  const outgoing = (context.hono.env as { outgoing: ServerResponse }).outgoing;
+  const writeHead = outgoing.writeHead.bind(outgoing);
+  let refusals = 0;
+  outgoing.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
+    if (refusals++ < times) throw new TypeError('refused for the test');
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+}
 
 describe('Add-KrMapRoute (addKrMapRoute)', () => {
   describe('definition', () => {
@@ -429,6 +446,211 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
       await fetchUrl(`${server.url}/sometimes`);
       expect(server.logger.messages('Warning').some((message) => message.startsWith('Route GET /sometimes returned a promise'))).to.equal(true);
       expect((await fetchUrl(`${server.url}/sometimes`)).body).to.equal('later 3');
+    });
+  });
+
+  describe('an async script block, answered once it and its session commit are done', () => {
+    let server: InProcessServer;
+    const logger = new SignalLogger();
+    const held = { entered: deferred() };
+
+    before(async () => {
+      server = await startInProcess(
+        () => {
+          const cookie = newKrCookieBuilder({ name: 'Kr.Session', httpOnly: true, sameSite: 'Lax', securePolicy: 'Always' });
+          addKrSession({ cookie, idleTimeout: 20 });
+          addKrMapRoute({
+            verbs: ['Get', 'Post'],
+            path: '/late',
+            scriptBlock: async () => {
+              await Promise.resolve();
+              writeKrTextResponse({ inputObject: 'late héllo ✓', statusCode: 201 });
+            },
+          });
+          addKrMapRoute({ path: '/late-silent', scriptBlock: async () => await Promise.resolve() });
+          addKrMapRoute({
+            path: '/counter',
+            scriptBlock: async () => {
+              const current = (await getKrSessionInt32({ key: 'counter' })) ?? 0;
+              await setKrSessionInt32({ key: 'counter', value: current + 1 });
+              writeKrJsonResponse({ inputObject: { counter: current + 1 } });
+            },
+          });
+          addKrMapRoute({
+            path: '/bad-status',
+            scriptBlock: (c) => {
+              writeKrTextResponse({ inputObject: 'never sent' });
+              c.response.statusCode = 42;
+            },
+          });
+          addKrMapRoute({
+            path: '/bad-status-late',
+            scriptBlock: async (c) => {
+              await Promise.resolve();
+              writeKrTextResponse({ inputObject: 'never sent' });
+              c.response.statusCode = 42;
+            },
+          });
+          addKrMapRoute({
+            path: '/bad-header',
+            scriptBlock: (c) => {
+              c.response.addHeader('x-note', 'two\nlines');
+              writeKrTextResponse({ inputObject: 'never sent' });
+            },
+          });
+          addKrMapRoute({
+            path: '/bad-header-late',
+            scriptBlock: async (c) => {
+              await Promise.resolve();
+              c.response.setHeader('x-note', 'two\nlines');
+              writeKrTextResponse({ inputObject: 'never sent' });
+            },
+          });
+          addKrMapRoute({
+            path: '/refused',
+            scriptBlock: async (c) => {
+              refuseWrites(c, 1);
+              await Promise.resolve();
+              writeKrTextResponse({ inputObject: 'never sent' });
+            },
+          });
+          addKrMapRoute({
+            path: '/refused-always',
+            scriptBlock: async (c) => {
+              refuseWrites(c, Number.POSITIVE_INFINITY);
+              await Promise.resolve();
+              writeKrTextResponse({ inputObject: 'never sent' });
+            },
+          });
+          addKrMapRoute({
+            path: '/held',
+            scriptBlock: async (c) => {
+              const outgoing = (c.hono.env as { outgoing: ServerResponse }).outgoing;
+              const closed = new Promise((resolve) => outgoing.once('close', resolve));
+              held.entered.resolve();
+              await closed;
+              writeKrTextResponse({ inputObject: 'nobody is listening' });
+            },
+          });
+        },
+        { tls: true, logger },
+      );
+    });
+
+    after(async () => {
+      await server.stop();
+    });
+
+    for (const [protocol, fetch] of [
+      ['HTTP/1.1', fetchUrl],
+      ['HTTP/2', fetchHttp2],
+    ] as const) {
+      describe(`over ${protocol}`, () => {
+        it('sends the status, the body and its Content-Length in bytes', async () => {
+          const response = await fetch(`${server.url}/late`);
+          expect(response.status).to.equal(201);
+          expect(response.body).to.equal('late héllo ✓');
+          expect(response.headers['content-type']).to.equal('text/plain; charset=utf-8');
+          expect(response.headers['content-length']).to.equal(String(Buffer.byteLength('late héllo ✓')));
+        });
+
+        it('answers 200 with no body and no content type when the route writes nothing', async () => {
+          const response = await fetch(`${server.url}/late-silent`);
+          expect(response.status).to.equal(200);
+          expect(response.body).to.equal('');
+          expect(response.headers['content-type']).to.equal(undefined);
+        });
+
+        it('answers HEAD and POST as well', async () => {
+          const head = await fetch(`${server.url}/late`, { method: 'HEAD' });
+          expect(head.status).to.equal(201);
+          expect(head.body).to.equal('');
+          expect(head.headers['content-type']).to.equal('text/plain; charset=utf-8');
+          const post = await fetch(`${server.url}/late`, { method: 'POST' });
+          expect(post.status).to.equal(201);
+          expect(post.body).to.equal('late héllo ✓');
+        });
+
+        it('commits the session before answering, and sends the new cookie with the no-cache headers', async () => {
+          const jar = new CookieJar();
+          const first = await fetch(`${server.url}/counter`, { jar });
+          expect(first.json()).to.deep.equal({ counter: 1 });
+          expect(first.setCookies).to.have.length(1);
+          expect(first.setCookies[0]).to.match(/^Kr\.Session=[^;]+; path=\/; secure; samesite=lax; httponly$/);
+          expect(first.headers).to.include({ 'cache-control': 'no-cache,no-store', pragma: 'no-cache', expires: '-1' });
+          const second = await fetch(`${server.url}/counter`, { jar });
+          expect(second.json()).to.deep.equal({ counter: 2 });
+          expect(second.setCookies).to.deep.equal([]);
+        });
+      });
+    }
+
+    for (const path of ['/bad-status', '/bad-status-late']) {
+      it(`${path}: a status code Node cannot send is answered with 500 JSON, the error logged`, async () => {
+        logger.events.length = 0;
+        const response = await fetchUrl(`${server.url}${path}`);
+        expect(response.status).to.equal(500);
+        expect(response.json()).to.include({ error: 'An internal server error occurred.', status: 500, path });
+        const errors = logger.events.filter((event) => event.level === 'Error');
+        expect(errors).to.have.length(1);
+        expect((errors[0]?.error as Error).message).to.equal('The route set the status code 42, which is not between 200 and 999.');
+        expect(logger.messages('Debug').filter((line) => line.startsWith(`HTTP GET ${path} responded 500 in `))).to.have.length(1);
+      });
+    }
+
+    it('answers 500 JSON in place of a response Node refuses to write, and logs why', async () => {
+      logger.events.length = 0;
+      const response = await fetchUrl(`${server.url}/refused`);
+      expect(response.status).to.equal(500);
+      expect(response.json()).to.include({ error: 'An internal server error occurred.', status: 500, path: '/refused' });
+      expect(logger.events.filter((event) => event.level === 'Error').map((event) => (event.error as Error).message)).to.deep.equal([
+        'refused for the test',
+      ]);
+      expect(logger.messages('Debug').filter((line) => line.startsWith('HTTP GET /refused responded 500 in '))).to.have.length(1);
+    });
+
+    it('cuts the connection when Node refuses the error response too, and keeps serving', async () => {
+      logger.events.length = 0;
+      let outcome: unknown;
+      try {
+        outcome = await fetchUrl(`${server.url}/refused-always`);
+      } catch (error) {
+        outcome = error;
+      }
+      expect((outcome as NodeJS.ErrnoException).code).to.be.oneOf(['ECONNRESET', 'EPIPE']);
+      await logger.waitFor((event) => event.message.startsWith('HTTP GET /refused-always responded 500 in '));
+      expect(logger.messages('Error')).to.deep.equal([
+        'Route GET /refused-always failed while serving GET /refused-always',
+        'Route GET /refused-always could not answer GET /refused-always',
+      ]);
+      expect((await fetchUrl(`${server.url}/late`)).status).to.equal(201);
+    });
+
+    for (const path of ['/bad-header', '/bad-header-late']) {
+      it(`${path}: a header Node would refuse fails the route on the line that adds it (500 JSON, error logged)`, async () => {
+        logger.events.length = 0;
+        const response = await fetchUrl(`${server.url}${path}`);
+        expect(response.status).to.equal(500);
+        expect(response.headers['x-note']).to.equal(undefined);
+        expect(response.json()).to.include({ error: 'An internal server error occurred.', status: 500, path });
+        const errors = logger.events.filter((event) => event.level === 'Error');
+        expect(errors).to.have.length(1);
+        expect((errors[0]?.error as NodeJS.ErrnoException).code).to.equal('ERR_INVALID_CHAR');
+      });
+    }
+
+    it('finishes quietly when the client has gone before the route answers, and keeps serving', async () => {
+      logger.events.length = 0;
+      const client = httpsRequest(`${server.url}/held`, { rejectUnauthorized: false, agent: false });
+      client.on('error', () => {
+        // The test hangs up on purpose.
+      });
+      client.end();
+      await held.entered.promise;
+      client.destroy();
+      await logger.waitFor((event) => event.message.startsWith('HTTP GET /held responded 200'));
+      expect(logger.events.filter((event) => event.level === 'Error' || event.level === 'Warning')).to.deep.equal([]);
+      expect((await fetchUrl(`${server.url}/late`)).status).to.equal(201);
     });
   });
 });

@@ -135,6 +135,16 @@ describe('Write-KrTextResponse (writeKrTextResponse)', () => {
     }
   });
 
+  it('fails the route on its line, 500 JSON and the error logged, for a content type that cannot be a header', async () => {
+    const response = await respond(() => writeKrTextResponse({ inputObject: 'x', contentType: 'text/plain\r\nx-injected: yes' }));
+    expect(response.status).to.equal(500);
+    expect(response.headers['x-injected']).to.equal(undefined);
+    expect(response.json()).to.include({ error: 'An internal server error occurred.', status: 500 });
+    const logged = server.logger.events.find((event) => event.level === 'Error')?.error;
+    expect((logged as NodeJS.ErrnoException).code).to.equal('ERR_INVALID_CHAR');
+    expect(reachedEnd).to.equal(false);
+  });
+
   describe('outside a route', () => {
     it("does nothing but log Kestrun's warning", async () => {
       const { result, stdout } = await captureOutput(() => writeKrTextResponse({ inputObject: 'x' }));

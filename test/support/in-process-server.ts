@@ -12,6 +12,8 @@ export interface InProcessServer {
 
 export interface InProcessOptions {
   readonly tls?: boolean;
+  /** Where the server logs; a fresh CaptureLogger when not given. */
+  readonly logger?: CaptureLogger;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function startInProcess(
   options: InProcessOptions = {},
 ): Promise<InProcessServer> {
   const name = `test-${randomUUID()}`;
-  const logger = new CaptureLogger();
+  const logger = options.logger ?? new CaptureLogger();
   const server = newKrServer({ name, logger, default: true });
   addKrEndpoint({ port: 0, ipAddress: '127.0.0.1', selfSignedCert: options.tls ?? false });
   define(server);

@@ -1,13 +1,19 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+
 const TEXT_LIKE = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|yaml|x-yaml|csv|x-www-form-urlencoded)\b)|(?:json|xml|yaml|csv)$/i;
 
 /** Routes use a handful of content types; remembering that many saves two regular expressions per response. */
 const KNOWN_CONTENT_TYPES_LIMIT = 64;
 const withCharset = new Map<string, string>();
 
-/** Kestrun's EnsureContentType: text-like types without a charset get `; charset=utf-8`. */
+/**
+ * Kestrun's EnsureContentType: text-like types without a charset get `; charset=utf-8`. A type that cannot be a header
+ * value (a control character) is refused here, in the route, as Kestrel refuses it when the route sets it.
+ */
 export function ensureCharset(contentType: string): string {
   const known = withCharset.get(contentType);
   if (known !== undefined) return known;
+  validateHeaderValue('content-type', contentType);
   const ensured = addCharsetIfText(contentType);
   if (withCharset.size < KNOWN_CONTENT_TYPES_LIMIT) withCharset.set(contentType, ensured);
   return ensured;
@@ -21,7 +27,8 @@ function addCharsetIfText(contentType: string): string {
 
 /**
  * The buffered response of a route, as Kestrun's KestrunResponse: writes only record what to send, the last
- * write wins, and the response is applied once the route returns.
+ * write wins, and the response is applied once the route returns. Headers are checked as they are added, so that
+ * a bad one fails the route on the line that adds it rather than the write of the response.
  */
 export class KrResponse {
   statusCode = 200;
@@ -36,15 +43,22 @@ export class KrResponse {
   }
 
   addHeader(name: string, value: string): void {
+    validateHeader(name, value);
     this.headers.push([name, value]);
   }
 
   /** Replaces every earlier value of the header. */
   setHeader(name: string, value: string): void {
+    validateHeader(name, value);
     const lower = name.toLowerCase();
     for (let index = this.headers.length - 1; index >= 0; index--) {
       if ((this.headers[index] as [string, string])[0].toLowerCase() === lower) this.headers.splice(index, 1);
     }
     this.headers.push([name, value]);
   }
+}
+
+function validateHeader(name: string, value: string): void {
+  validateHeaderName(name);
+  validateHeaderValue(name, value);
 }

@@ -1,10 +1,10 @@
 import type { KrResponse } from '../context/kr-response.ts';
 
 /**
- * Turns the buffered KrResponse into the Response Hono sends. Headers go in as a plain object, which keeps
- * @hono/node-server on its fast path (no Headers instance, no clone).
+ * The headers of a buffered KrResponse as the plain object Node's writeHead takes: lower-case names, Set-Cookie as
+ * a list, other repeated headers joined with commas.
  */
-export function applyResponse(response: KrResponse): Response {
+export function responseHeaders(response: KrResponse): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   if (response.contentType !== null) headers['content-type'] = response.contentType;
   for (const [name, value] of response.headers) {
@@ -14,5 +14,13 @@ export function applyResponse(response: KrResponse): Response {
     else if (Array.isArray(existing)) existing.push(value);
     else headers[key] = key === 'set-cookie' ? [existing, value] : `${existing}, ${value}`;
   }
-  return new Response(response.body, { status: response.statusCode, headers: headers as Record<string, string> });
+  return headers;
+}
+
+/**
+ * Turns the buffered KrResponse into the Response Hono sends. Headers go in as a plain object, which keeps
+ * @hono/node-server on its fast path (no Headers instance, no clone).
+ */
+export function applyResponse(response: KrResponse): Response {
+  return new Response(response.body, { status: response.statusCode, headers: responseHeaders(response) as Record<string, string> });
 }
