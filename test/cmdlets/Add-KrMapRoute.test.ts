@@ -453,6 +453,8 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
     let server: InProcessServer;
     const logger = new SignalLogger();
     const held = { entered: deferred() };
+    /** Set by the bad-header routes on the line after the one that adds the header. */
+    let pastBadHeader = false;
 
     before(async () => {
       server = await startInProcess(
@@ -495,6 +497,7 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
             path: '/bad-header',
             scriptBlock: (c) => {
               c.response.addHeader('x-note', 'two\nlines');
+              pastBadHeader = true;
               writeKrTextResponse({ inputObject: 'never sent' });
             },
           });
@@ -503,6 +506,7 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
             scriptBlock: async (c) => {
               await Promise.resolve();
               c.response.setHeader('x-note', 'two\nlines');
+              pastBadHeader = true;
               writeKrTextResponse({ inputObject: 'never sent' });
             },
           });
@@ -629,7 +633,9 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
     for (const path of ['/bad-header', '/bad-header-late']) {
       it(`${path}: a header Node would refuse fails the route on the line that adds it (500 JSON, error logged)`, async () => {
         logger.events.length = 0;
+        pastBadHeader = false;
         const response = await fetchUrl(`${server.url}${path}`);
+        expect(pastBadHeader).to.equal(false);
         expect(response.status).to.equal(500);
         expect(response.headers['x-note']).to.equal(undefined);
         expect(response.json()).to.include({ error: 'An internal server error occurred.', status: 500, path });
