@@ -44,6 +44,14 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
+/** A finished response as the tests read it; its cookies go into the jar, as a browser keeps them. */
+function receivedResult(status: number, headers: IncomingHttpHeaders, chunks: readonly Buffer[], jar: CookieJar | undefined): HttpResult {
+  const body = Buffer.concat(chunks).toString('utf8');
+  const setCookies = headers['set-cookie'] ?? [];
+  jar?.store(setCookies);
+  return { status, headers, body, setCookies, json: <T>() => JSON.parse(body) as T };
+}
+
 /**
  * A real HTTP(S) request over a fresh connection, skipping certificate checks as Kestrun's tutorial tests do
  * (-SkipCertificateCheck): the servers use throw-away self-signed certificates.
@@ -65,18 +73,7 @@ export function fetchUrl(url: string, options: RequestOptions = {}): Promise<Htt
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const setCookies = res.headers['set-cookie'] ?? [];
-          options.jar?.store(setCookies);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            setCookies,
-            json: <T>() => JSON.parse(body) as T,
-          });
-        });
+        res.on('end', () => resolve(receivedResult(res.statusCode ?? 0, res.headers, chunks, options.jar)));
         res.on('error', reject);
       },
     );
@@ -115,10 +112,7 @@ export function fetchHttp2(url: string, options: RequestOptions = {}): Promise<H
         reject(new Error(`Request to ${url} closed without a response (code ${stream.rstCode ?? 'none'})`));
         return;
       }
-      const body = Buffer.concat(chunks).toString('utf8');
-      const setCookies = headers['set-cookie'] ?? [];
-      options.jar?.store(setCookies);
-      resolve({ status, headers, body, setCookies, json: <T>() => JSON.parse(body) as T });
+      resolve(receivedResult(status, headers, chunks, options.jar));
     });
     stream.end();
   });
