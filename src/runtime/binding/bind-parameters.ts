@@ -129,8 +129,9 @@ export function bindParameters<S extends ParameterSchema>(
     );
   }
   const plan = planOf(schema);
+  // A key is bound exactly when it has a value here, so no set of bound keys is kept beside it: every cmdlet call of
+  // every request comes through here, and most never ask which parameters were bound.
   const values: Record<string, unknown> = {};
-  const bound = new Set<string>();
   let explicitNulls: Set<string> | undefined;
   const named = (input ?? {}) as Record<string, unknown>;
   for (const name in named) {
@@ -143,7 +144,7 @@ export function bindParameters<S extends ParameterSchema>(
     if (value === undefined) continue;
     const parameter = schema[key] as AnyParameter;
     const psName = plan.psNames.get(key) as string;
-    if (bound.has(key) || explicitNulls?.has(key)) {
+    if (Object.hasOwn(values, key) || explicitNulls?.has(key)) {
       throw new KrParameterBindingError(
         cmdlet,
         `Cannot bind parameter because parameter '${psName}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax.`,
@@ -167,10 +168,10 @@ export function bindParameters<S extends ParameterSchema>(
       if (error instanceof ConversionFailure) throw new KrParameterBindingError(cmdlet, error.message, psName);
       throw error;
     }
-    bound.add(key);
   }
 
-  const parameterSet = options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, bound, options);
+  const parameterSet =
+    options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, new Set(Object.keys(values)), options);
   for (const key of explicitNulls ?? []) {
     if (schema[key]?.mandatory && belongsToSet(schema, key, parameterSet)) {
       const psName = plan.psNames.get(key) as string;
@@ -180,7 +181,7 @@ export function bindParameters<S extends ParameterSchema>(
   // A loop that allocates only when something is missing: every cmdlet call of every request comes through here.
   let missing: string[] | undefined;
   for (const key of plan.mandatory) {
-    if (!bound.has(key) && belongsToSet(schema, key, parameterSet)) (missing ??= []).push(plan.psNames.get(key) as string);
+    if (!Object.hasOwn(values, key) && belongsToSet(schema, key, parameterSet)) (missing ??= []).push(plan.psNames.get(key) as string);
   }
   if (missing !== undefined) {
     throw new KrParameterBindingError(
@@ -189,5 +190,16 @@ export function bindParameters<S extends ParameterSchema>(
       missing[0],
     );
   }
-  return { values: values as BoundValues<S>, bound: bound as ReadonlySet<keyof S & string>, parameterSet };
+  return new BoundResult<S>(values as BoundValues<S>, parameterSet);
+}
+
+class BoundResult<S extends ParameterSchema> implements BoundParameters<S> {
+  constructor(
+    readonly values: BoundValues<S>,
+    readonly parameterSet: string,
+  ) {}
+
+  get bound(): ReadonlySet<keyof S & string> {
+    return new Set(Object.keys(this.values) as (keyof S & string)[]);
+  }
 }

@@ -16,7 +16,10 @@ export function defineCmdlet<S extends ParameterSchema, R>(
   body: (parameters: BoundParameters<S>) => R,
   options: BindingOptions = {},
 ): (...args: CmdletArguments<S>) => R {
-  return (...args) => body(bindParameters(name, schema, args[0], options));
+  // One named parameter rather than a rest array: route cmdlets are called on every request, and the array was an
+  // allocation per call.
+  const cmdlet = (input?: CmdletInput<S>): R => body(bindParameters(name, schema, input, options));
+  return cmdlet as (...args: CmdletArguments<S>) => R;
 }
 
 /**
@@ -29,11 +32,12 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
   body: (parameters: BoundParameters<S>) => Promise<R>,
   options: BindingOptions = {},
 ): (...args: CmdletArguments<S>) => Promise<R> {
-  return (...args) => {
+  const cmdlet = (input?: CmdletInput<S>): Promise<R> => {
     try {
-      return body(bindParameters(name, schema, args[0], options));
+      return body(bindParameters(name, schema, input, options));
     } catch (error) {
       return Promise.reject(error);
     }
   };
+  return cmdlet as (...args: CmdletArguments<S>) => Promise<R>;
 }

@@ -58,22 +58,31 @@ export function createRouteDispatcher(
   };
 
   /**
-   * Ends a route whose script block has returned: commits a modified session, then hands `deliver` the response to
-   * send, the route's own or its failure's. A tracked run ends here, so that the storage may switch off again.
+   * Ends a route whose script block has returned: commits a modified session, then delivers the response, the route's
+   * own or its failure's. A tracked run ends here, so that the storage may switch off again. A route that did not
+   * touch the session ends without making a closure.
    */
-  const complete = <R>(context: KrContext, trackedRun: boolean, deliver: (response: KrResponse) => R): R | Promise<R> => {
+  const complete = (
+    context: KrContext,
+    started: number,
+    trackedRun: boolean,
+    outgoing: NodeResponse | undefined,
+  ): Response | Promise<Response> => {
     if (trackedRun) endTrackedRun();
-    let committed: Promise<R> | undefined;
-    try {
-      committed = context.openedSession?.commit(
-        context.response,
-        () => deliver(context.response),
-        (error) => deliver(failure(context, error)),
-      );
-    } catch (error) {
-      return deliver(failure(context, error));
+    const session = context.openedSession;
+    let committed: Promise<Response> | undefined;
+    if (session !== undefined) {
+      try {
+        committed = session.commit(
+          context.response,
+          () => deliver(context, started, outgoing, context.response),
+          (error) => deliver(context, started, outgoing, failure(context, error)),
+        );
+      } catch (error) {
+        return deliver(context, started, outgoing, failure(context, error));
+      }
     }
-    return committed ?? deliver(context.response);
+    return committed ?? deliver(context, started, outgoing, context.response);
   };
 
   const abort = (context: KrContext, error: unknown, trackedRun: boolean): KrResponse => {
@@ -120,6 +129,13 @@ export function createRouteDispatcher(
     logRequest(record.definition.logger, context.request.method, context.request.path, status, started);
   };
 
+  /** The Response Hono sends, or, once the response has gone through Node's own `outgoing`, Hono's word that it is sent. */
+  const deliver = (context: KrContext, started: number, outgoing: NodeResponse | undefined, response: KrResponse): Response => {
+    if (outgoing === undefined) return toHono(context, started, response);
+    toNode(context, started, outgoing, response);
+    return RESPONSE_ALREADY_SENT;
+  };
+
   // Whether the script block's context must survive awaits: known for an async function; a plain one runs
   // tracked on its first call and is judged by what it returns.
   let tracked: boolean | undefined = isAsyncFunction(scriptBlock) ? true : undefined;
@@ -130,7 +146,7 @@ export function createRouteDispatcher(
     const trackedRun = tracked !== false;
     let result: unknown;
     try {
-      result = trackedRun ? runTracked(context, () => scriptBlock(context)) : runSynchronously(context, () => scriptBlock(context));
+      result = trackedRun ? runTracked(context, scriptBlock) : runSynchronously(context, scriptBlock);
     } catch (error) {
       return toHono(context, started, abort(context, error, trackedRun));
     }
@@ -143,19 +159,19 @@ export function createRouteDispatcher(
           'Declare the script block async so that every call is tracked.',
       );
     }
-    if (!pending) return complete(context, trackedRun, (response) => toHono(context, started, response));
+    if (!pending) return complete(context, started, trackedRun, undefined);
 
     const bindings = c.env as NodeBindings | undefined;
     const outgoing = bindings?.incoming?.method === 'GET' ? bindings.outgoing : undefined;
     if (outgoing === undefined) {
       return Promise.resolve(result).then(
-        () => complete(context, trackedRun, (response) => toHono(context, started, response)),
+        () => complete(context, started, trackedRun, undefined),
         (error: unknown) => toHono(context, started, abort(context, error, trackedRun)),
       );
     }
     Promise.resolve(result).then(
       () => {
-        const sent = complete(context, trackedRun, (response) => toNode(context, started, outgoing, response));
+        const sent = complete(context, started, trackedRun, outgoing);
         if (sent instanceof Promise) sent.then(undefined, (error: unknown) => abandon(context, outgoing, error));
       },
       (error: unknown) => toNode(context, started, outgoing, abort(context, error, trackedRun)),
