@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Agent, get } from 'node:https';
+import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import {
   addKrEndpoint,
@@ -18,6 +20,7 @@ import {
   removeServer,
   SignalLogger,
 } from '../support/cmdlet-helpers.ts';
+import { SHUTDOWN_GRACE_MS } from '../../src/runtime/server/host-engine.ts';
 import { fetchUrl } from '../support/https-client.ts';
 
 describe('Stop-KrServer (stopKrServer)', () => {
@@ -78,6 +81,63 @@ describe('Stop-KrServer (stopKrServer)', () => {
       await stopping;
       expect(stopped).to.equal(true);
       expect(await connectOutcome(`${url}/hello`)).to.equal('ECONNREFUSED');
+    });
+
+    it('closes an idle keep-alive HTTPS connection at once, while a busy one gets to finish its request', async () => {
+      // Over TLS, as the tutorials listen: the HTTP/2 server with its HTTP/1.1 fallback, on a keep-alive connection.
+      addKrEndpoint({ port: 0, selfSignedCert: true });
+      await start();
+      const url = listeningUrls(name).find((candidate) => candidate.startsWith('https:'));
+      if (url === undefined) throw new Error('no HTTPS listener');
+      const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
+      try {
+        const idleSocket = await idleKeepAliveSocket(`${url}/hello`, agent);
+        const idleClosed = new Promise<void>((resolve) => idleSocket.once('close', () => resolve()));
+        const inFlight = fetchUrl(`${url}/slow`);
+        await entered.promise;
+        const stopping = stopKrServer({ server: name, quiet: true });
+        // The idle connection goes before the request in flight is released; waiting for the grace period instead
+        // would also cut the busy connection, and the request in flight would fail.
+        await idleClosed;
+        release.resolve();
+        expect((await inFlight).body).to.equal('finished');
+        await stopping;
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('closes a keep-alive HTTPS connection that was busy at the stop once its response has gone', async () => {
+      addKrEndpoint({ port: 0, selfSignedCert: true });
+      await start();
+      const url = listeningUrls(name).find((candidate) => candidate.startsWith('https:'));
+      if (url === undefined) throw new Error('no HTTPS listener');
+      const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
+      try {
+        const request = get(`${url}/slow`, { agent });
+        const socketClosedAt = new Promise<number>((resolve) =>
+          request.once('socket', (socket: Socket) => socket.once('close', () => resolve(performance.now()))),
+        );
+        const body = new Promise<string>((resolve, reject) => {
+          request.on('response', (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => resolve(text));
+          });
+          request.on('error', reject);
+        });
+        await entered.promise;
+        const stopping = stopKrServer({ server: name, quiet: true });
+        const releasedAt = performance.now();
+        release.resolve();
+        expect(await body).to.equal('finished');
+        // The grace period's deadline would close it too, but not before SHUTDOWN_GRACE_MS had passed.
+        expect((await socketClosedAt) - releasedAt).to.be.below(SHUTDOWN_GRACE_MS / 2);
+        await stopping;
+      } finally {
+        agent.destroy();
+      }
     });
 
     it('resolves only once the server has stopped, and forgets it', async () => {
@@ -178,3 +238,19 @@ describe('Stop-KrServer (stopKrServer)', () => {
     });
   });
 });
+
+/** Sends one request on a keep-alive agent and hands back its socket once the response is read and the socket idles. */
+function idleKeepAliveSocket(url: string, agent: Agent): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const request = get(url, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        const socket = request.socket;
+        if (socket === null) reject(new Error('the request has no socket'));
+        // The agent parks the socket once the response has ended: then it carries no request.
+        else agent.once('free', () => resolve(socket));
+      });
+    });
+    request.on('error', reject);
+  });
+}

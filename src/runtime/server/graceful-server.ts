@@ -1,18 +1,23 @@
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse, Http2Session } from 'node:http2';
+import type { Server as HttpServer, ServerResponse } from 'node:http';
+import type { Http2SecureServer, Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 
 export type NodeServer = HttpServer | Http2SecureServer;
 
-const LATEST_RESPONSE = Symbol('kestrun-ts.latestResponse');
-type TrackedSocket = Socket & { [LATEST_RESPONSE]?: ServerResponse };
+/**
+ * Node's HTTP/1.1 server keeps the response it is writing on the socket as `_httpMessage`, from the request's arrival
+ * until the response has finished (assignSocket and detachSocket in _http_server), as connection-draining libraries
+ * such as http-terminator rely on. Reading it costs nothing per request; a 'request' listener of our own made Node
+ * call and copy two listeners for every request.
+ */
+type HttpSocket = Socket & { readonly _httpMessage?: ServerResponse | null };
 
-/** A connection is busy while its latest response is neither fully written nor destroyed. */
+/** A connection is busy while a response is in flight on it and has not been destroyed. */
 function isBusy(socket: Socket): boolean {
-  const response = (socket as TrackedSocket)[LATEST_RESPONSE];
-  return response !== undefined && !response.writableFinished && !response.destroyed;
+  const response = (socket as HttpSocket)._httpMessage;
+  return response !== undefined && response !== null && !response.writableFinished && !response.destroyed;
 }
 
 /**
@@ -37,11 +42,6 @@ export class GracefulServer {
     server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
-    });
-    // HTTP/1.1 answers a connection's requests in order, so its latest response tells whether it is busy. A property
-    // on the socket costs less per request than a listener on every response.
-    server.on('request', (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
-      if (request.httpVersionMajor < 2) (request.socket as TrackedSocket)[LATEST_RESPONSE] = response as ServerResponse;
     });
   }
 
