@@ -62,6 +62,15 @@ describe('Stop-KrServer (stopKrServer)', () => {
     return url;
   }
 
+  /** Over TLS, as the tutorials listen: the HTTP/2 server with its HTTP/1.1 fallback, where keep-alive applies. */
+  async function startOverHttps(): Promise<string> {
+    addKrEndpoint({ port: 0, selfSignedCert: true });
+    await start();
+    const url = listeningUrls(name).find((candidate) => candidate.startsWith('https:'));
+    if (url === undefined) throw new Error('no HTTPS listener');
+    return url;
+  }
+
   describe('outside a route', () => {
     it('lets a request in flight finish, and refuses new connections meanwhile', async () => {
       const url = await start();
@@ -84,11 +93,7 @@ describe('Stop-KrServer (stopKrServer)', () => {
     });
 
     it('closes an idle keep-alive HTTPS connection at once, while a busy one gets to finish its request', async () => {
-      // Over TLS, as the tutorials listen: the HTTP/2 server with its HTTP/1.1 fallback, on a keep-alive connection.
-      addKrEndpoint({ port: 0, selfSignedCert: true });
-      await start();
-      const url = listeningUrls(name).find((candidate) => candidate.startsWith('https:'));
-      if (url === undefined) throw new Error('no HTTPS listener');
+      const url = await startOverHttps();
       const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
       try {
         const idleSocket = await idleKeepAliveSocket(`${url}/hello`, agent);
@@ -108,10 +113,7 @@ describe('Stop-KrServer (stopKrServer)', () => {
     });
 
     it('closes a keep-alive HTTPS connection that was busy at the stop once its response has gone', async () => {
-      addKrEndpoint({ port: 0, selfSignedCert: true });
-      await start();
-      const url = listeningUrls(name).find((candidate) => candidate.startsWith('https:'));
-      if (url === undefined) throw new Error('no HTTPS listener');
+      const url = await startOverHttps();
       const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
       try {
         const request = get(`${url}/slow`, { agent });
