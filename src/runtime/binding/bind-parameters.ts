@@ -38,12 +38,20 @@ function psNameOf(key: string, parameter: AnyParameter): string {
   return parameter.psName ?? key.charAt(0).toUpperCase() + key.slice(1);
 }
 
+/** One parameter as binding needs it: its key in the schema, its declaration and its PowerShell name. */
+interface PlannedParameter {
+  readonly key: string;
+  readonly parameter: AnyParameter;
+  readonly psName: string;
+}
+
 /**
  * What binding needs to know of a schema, worked out once per schema: route cmdlets are bound on every request.
- * `names` maps every accepted name (as declared, and lower-cased: PowerShell names are case-insensitive) to its key.
+ * `names` maps every accepted name (as declared, and lower-cased: PowerShell names are case-insensitive) to its
+ * parameter, so that a name costs one lookup.
  */
 interface SchemaPlan {
-  readonly names: ReadonlyMap<string, string>;
+  readonly names: ReadonlyMap<string, PlannedParameter>;
   readonly psNames: ReadonlyMap<string, string>;
   readonly mandatory: readonly string[];
 }
@@ -53,11 +61,12 @@ const plans = new WeakMap<ParameterSchema, SchemaPlan>();
 function planOf(schema: ParameterSchema): SchemaPlan {
   let plan = plans.get(schema);
   if (plan === undefined) {
-    const names = new Map<string, string>();
+    const names = new Map<string, PlannedParameter>();
     const psNames = new Map<string, string>();
     for (const [key, parameter] of Object.entries(schema)) {
-      for (const name of [key, ...parameter.aliases]) names.set(name, key).set(name.toLowerCase(), key);
-      psNames.set(key, psNameOf(key, parameter));
+      const planned: PlannedParameter = { key, parameter, psName: psNameOf(key, parameter) };
+      for (const name of [key, ...parameter.aliases]) names.set(name, planned).set(name.toLowerCase(), planned);
+      psNames.set(key, planned.psName);
     }
     const mandatory = Object.keys(schema).filter((key) => schema[key]?.mandatory);
     plan = { names, psNames, mandatory };
@@ -136,14 +145,13 @@ export function bindParameters<S extends ParameterSchema>(
   const named = (input ?? {}) as Record<string, unknown>;
   for (const name in named) {
     if (!Object.hasOwn(named, name)) continue;
-    const key = plan.names.get(name) ?? plan.names.get(name.toLowerCase());
-    if (key === undefined) {
+    const planned = plan.names.get(name) ?? plan.names.get(name.toLowerCase());
+    if (planned === undefined) {
       throw new KrParameterBindingError(cmdlet, `A parameter cannot be found that matches parameter name '${name}'.`, name);
     }
     const value = named[name];
     if (value === undefined) continue;
-    const parameter = schema[key] as AnyParameter;
-    const psName = plan.psNames.get(key) as string;
+    const { key, parameter, psName } = planned;
     if (Object.hasOwn(values, key) || explicitNulls?.has(key)) {
       throw new KrParameterBindingError(
         cmdlet,
