@@ -52,8 +52,7 @@ interface PlannedParameter {
  */
 interface SchemaPlan {
   readonly names: ReadonlyMap<string, PlannedParameter>;
-  readonly psNames: ReadonlyMap<string, string>;
-  readonly mandatory: readonly string[];
+  readonly mandatory: readonly PlannedParameter[];
 }
 
 const plans = new WeakMap<ParameterSchema, SchemaPlan>();
@@ -62,14 +61,13 @@ function planOf(schema: ParameterSchema): SchemaPlan {
   let plan = plans.get(schema);
   if (plan === undefined) {
     const names = new Map<string, PlannedParameter>();
-    const psNames = new Map<string, string>();
+    const mandatory: PlannedParameter[] = [];
     for (const [key, parameter] of Object.entries(schema)) {
       const planned: PlannedParameter = { key, parameter, psName: psNameOf(key, parameter) };
       for (const name of [key, ...parameter.aliases]) names.set(name, planned).set(name.toLowerCase(), planned);
-      psNames.set(key, planned.psName);
+      if (parameter.mandatory) mandatory.push(planned);
     }
-    const mandatory = Object.keys(schema).filter((key) => schema[key]?.mandatory);
-    plan = { names, psNames, mandatory };
+    plan = { names, mandatory };
     plans.set(schema, plan);
   }
   return plan;
@@ -141,7 +139,7 @@ export function bindParameters<S extends ParameterSchema>(
   // A key is bound exactly when it has a value here, so no set of bound keys is kept beside it: every cmdlet call of
   // every request comes through here, and most never ask which parameters were bound.
   const values: Record<string, unknown> = {};
-  let explicitNulls: Set<string> | undefined;
+  let explicitNulls: Map<string, PlannedParameter> | undefined;
   const named = (input ?? {}) as Record<string, unknown>;
   for (const name in named) {
     if (!Object.hasOwn(named, name)) continue;
@@ -160,7 +158,7 @@ export function bindParameters<S extends ParameterSchema>(
       );
     }
     if (value === null) {
-      (explicitNulls ??= new Set()).add(key);
+      (explicitNulls ??= new Map()).set(key, planned);
       continue;
     }
     if (parameter.mandatory && value === '' && !parameter.allowEmptyString) {
@@ -180,16 +178,15 @@ export function bindParameters<S extends ParameterSchema>(
 
   const parameterSet =
     options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, new Set(Object.keys(values)), options);
-  for (const key of explicitNulls ?? []) {
-    if (schema[key]?.mandatory && belongsToSet(schema, key, parameterSet)) {
-      const psName = plan.psNames.get(key) as string;
+  for (const { key, parameter, psName } of explicitNulls?.values() ?? []) {
+    if (parameter.mandatory && belongsToSet(schema, key, parameterSet)) {
       throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
     }
   }
   // A loop that allocates only when something is missing: every cmdlet call of every request comes through here.
   let missing: string[] | undefined;
-  for (const key of plan.mandatory) {
-    if (!Object.hasOwn(values, key) && belongsToSet(schema, key, parameterSet)) (missing ??= []).push(plan.psNames.get(key) as string);
+  for (const { key, psName } of plan.mandatory) {
+    if (!Object.hasOwn(values, key) && belongsToSet(schema, key, parameterSet)) (missing ??= []).push(psName);
   }
   if (missing !== undefined) {
     throw new KrParameterBindingError(
