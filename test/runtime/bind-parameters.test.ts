@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { KrCmdletError, KrParameterBindingError } from '../../src/index.ts';
-import { bindParameters } from '../../src/runtime/binding/bind-parameters.ts';
+import { createBinder } from '../../src/runtime/binding/bind-parameters.ts';
 import type { BindingOptions, ParameterSchema } from '../../src/runtime/binding/bind-parameters.ts';
 import { defineCmdlet } from '../../src/runtime/binding/define-cmdlet.ts';
 import {
@@ -37,13 +37,13 @@ const schema = {
 } satisfies ParameterSchema;
 
 function bind(input: unknown, options?: BindingOptions) {
-  return bindParameters(CMDLET, schema, input, options);
+  return createBinder(CMDLET, schema, options)(input);
 }
 
 /** Binds and returns the binding error, failing the test if binding succeeded. */
 function bindingError(input: unknown, schemaToUse: ParameterSchema = schema, options?: BindingOptions): KrParameterBindingError {
   try {
-    bindParameters(CMDLET, schemaToUse, input, options);
+    createBinder(CMDLET, schemaToUse, options)(input);
   } catch (error) {
     expect(error).to.be.instanceOf(KrParameterBindingError);
     return error as KrParameterBindingError;
@@ -51,7 +51,7 @@ function bindingError(input: unknown, schemaToUse: ParameterSchema = schema, opt
   throw new Error('expected a binding error');
 }
 
-describe('bindParameters (PowerShell parameter binding)', () => {
+describe('createBinder (PowerShell parameter binding)', () => {
   describe('names', () => {
     it('binds camelCase names and reports which parameters were bound', () => {
       const { values, bound } = bind({ name: 'srv', port: 8080 });
@@ -132,8 +132,8 @@ describe('bindParameters (PowerShell parameter binding)', () => {
 
     it('accepts no argument at all when nothing is mandatory', () => {
       const optional = { port: intParameter() };
-      expect(bindParameters(CMDLET, optional, undefined).bound.size).to.equal(0);
-      expect(bindParameters(CMDLET, optional, null).bound.size).to.equal(0);
+      expect(createBinder(CMDLET, optional)(undefined).bound.size).to.equal(0);
+      expect(createBinder(CMDLET, optional)(null).bound.size).to.equal(0);
     });
   });
 
@@ -159,7 +159,7 @@ describe('bindParameters (PowerShell parameter binding)', () => {
 
     it('accepts an empty string where the parameter allows it, and for optional strings', () => {
       const allowing = { text: stringParameter({ mandatory: true, allowEmptyString: true }), note: stringParameter() };
-      expect(bindParameters(CMDLET, allowing, { text: '', note: '' }).values).to.deep.equal({ text: '', note: '' });
+      expect(createBinder(CMDLET, allowing)({ text: '', note: '' }).values).to.deep.equal({ text: '', note: '' });
     });
 
     it('accepts null for an optional parameter as "not passed"', () => {
@@ -179,18 +179,18 @@ describe('bindParameters (PowerShell parameter binding)', () => {
     const options: BindingOptions = { parameterSets: ['NoCert', 'CertFile', 'SelfSigned'], defaultParameterSet: 'NoCert' };
 
     it('chooses the default set when only shared parameters are bound', () => {
-      expect(bindParameters(CMDLET, sets, { port: 1 }, options).parameterSet).to.equal('NoCert');
+      expect(createBinder(CMDLET, sets, options)({ port: 1 }).parameterSet).to.equal('NoCert');
     });
 
     it('chooses the set of a set-specific parameter', () => {
-      expect(bindParameters(CMDLET, sets, { certPath: '/c.pfx' }, options).parameterSet).to.equal('CertFile');
-      expect(bindParameters(CMDLET, sets, { selfSigned: true }, options).parameterSet).to.equal('SelfSigned');
+      expect(createBinder(CMDLET, sets, options)({ certPath: '/c.pfx' }).parameterSet).to.equal('CertFile');
+      expect(createBinder(CMDLET, sets, options)({ selfSigned: true }).parameterSet).to.equal('SelfSigned');
     });
 
     it('prefers, among the sets left, the one whose mandatory parameters are all bound', () => {
       // protocols is in CertFile and SelfSigned; CertFile would miss its mandatory CertPath, so PowerShell
       // (and Kestrun's Add-KrEndpoint -Protocols alone) lands in SelfSigned.
-      expect(bindParameters(CMDLET, sets, { protocols: 'Http2' }, options).parameterSet).to.equal('SelfSigned');
+      expect(createBinder(CMDLET, sets, options)({ protocols: 'Http2' }).parameterSet).to.equal('SelfSigned');
     });
 
     it('narrows to the set every bound parameter shares, then reports what that set misses', () => {
@@ -206,12 +206,12 @@ describe('bindParameters (PowerShell parameter binding)', () => {
     });
 
     it('requires a mandatory parameter only in its own set', () => {
-      expect(() => bindParameters(CMDLET, sets, { selfSigned: true }, options)).not.to.throw();
+      expect(() => createBinder(CMDLET, sets, options)({ selfSigned: true })).not.to.throw();
       expect(bindingError({ certPassword: 'pw' }, sets, options).parameter).to.equal('CertPath');
     });
 
     it('ignores a null for a parameter that is mandatory only in another set', () => {
-      expect(bindParameters(CMDLET, sets, { certPath: null, port: 2 }, options).parameterSet).to.equal('NoCert');
+      expect(createBinder(CMDLET, sets, options)({ certPath: null, port: 2 }).parameterSet).to.equal('NoCert');
     });
   });
 

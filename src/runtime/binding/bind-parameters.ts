@@ -46,7 +46,7 @@ interface PlannedParameter {
 }
 
 /**
- * What binding needs to know of a schema, worked out once per schema: route cmdlets are bound on every request.
+ * What binding needs to know of a schema, worked out once per cmdlet: route cmdlets are bound on every request.
  * `names` maps every accepted name (as declared, and lower-cased: PowerShell names are case-insensitive) to its
  * parameter, so that a name costs one lookup.
  */
@@ -55,22 +55,15 @@ interface SchemaPlan {
   readonly mandatory: readonly PlannedParameter[];
 }
 
-const plans = new WeakMap<ParameterSchema, SchemaPlan>();
-
-function planOf(schema: ParameterSchema): SchemaPlan {
-  let plan = plans.get(schema);
-  if (plan === undefined) {
-    const names = new Map<string, PlannedParameter>();
-    const mandatory: PlannedParameter[] = [];
-    for (const [key, parameter] of Object.entries(schema)) {
-      const planned: PlannedParameter = { key, parameter, psName: psNameOf(key, parameter) };
-      for (const name of [key, ...parameter.aliases]) names.set(name, planned).set(name.toLowerCase(), planned);
-      if (parameter.mandatory) mandatory.push(planned);
-    }
-    plan = { names, mandatory };
-    plans.set(schema, plan);
+function planSchema(schema: ParameterSchema): SchemaPlan {
+  const names = new Map<string, PlannedParameter>();
+  const mandatory: PlannedParameter[] = [];
+  for (const [key, parameter] of Object.entries(schema)) {
+    const planned: PlannedParameter = { key, parameter, psName: psNameOf(key, parameter) };
+    for (const name of [key, ...parameter.aliases]) names.set(name, planned).set(name.toLowerCase(), planned);
+    if (parameter.mandatory) mandatory.push(planned);
   }
-  return plan;
+  return { names, mandatory };
 }
 
 const ALL_PARAMETER_SETS = '__AllParameterSets';
@@ -118,16 +111,27 @@ function resolveParameterSet(
 }
 
 /**
- * Binds one object of named parameters the way PowerShell binds a cmdlet call: names are matched
- * case-insensitively (aliases included), unknown names and duplicates are errors, values are converted and
- * validated, and mandatory parameters of the chosen parameter set must be present.
+ * The binder of one cmdlet's calls, which binds one object of named parameters the way PowerShell binds a cmdlet
+ * call: names are matched case-insensitively (aliases included), unknown names and duplicates are errors, values are
+ * converted and validated, and mandatory parameters of the chosen parameter set must be present.
  * `undefined` and `null` mean "not passed", which lets scripts spread optional values.
+ * The schema is planned here, once, rather than looked up at every call.
  */
-export function bindParameters<S extends ParameterSchema>(
+export function createBinder<S extends ParameterSchema>(
   cmdlet: string,
   schema: S,
-  input: unknown,
   options: BindingOptions = {},
+): (input: unknown) => BoundParameters<S> {
+  const plan = planSchema(schema);
+  return (input) => bindParameters(cmdlet, schema, plan, input, options);
+}
+
+function bindParameters<S extends ParameterSchema>(
+  cmdlet: string,
+  schema: S,
+  plan: SchemaPlan,
+  input: unknown,
+  options: BindingOptions,
 ): BoundParameters<S> {
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
     throw new KrParameterBindingError(
@@ -135,7 +139,6 @@ export function bindParameters<S extends ParameterSchema>(
       `Cannot bind parameters: expected an object of named parameters, such as ${cmdlet.replace(/^(\w)(\w*)-/, (_, a: string, b: string) => a.toLowerCase() + b)}({ ... }), but got ${Array.isArray(input) ? 'an array' : typeof input}.`,
     );
   }
-  const plan = planOf(schema);
   // A key is bound exactly when it has a value here, so no set of bound keys is kept beside it: every cmdlet call of
   // every request comes through here, and most never ask which parameters were bound.
   const values: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { bindParameters } from './bind-parameters.ts';
+import { createBinder } from './bind-parameters.ts';
 import type { BindingOptions, BoundParameters, CmdletInput, ParameterSchema, RequiredKeys } from './bind-parameters.ts';
 
 /** A cmdlet whose parameters are all optional may be called with no argument at all, as in PowerShell. */
@@ -16,9 +16,10 @@ export function defineCmdlet<S extends ParameterSchema, R>(
   body: (parameters: BoundParameters<S>) => R,
   options: BindingOptions = {},
 ): (...args: CmdletArguments<S>) => R {
+  const bind = createBinder(name, schema, options);
   // One named parameter rather than a rest array: route cmdlets are called on every request, and the array was an
   // allocation per call.
-  const cmdlet = (input?: CmdletInput<S>): R => body(bindParameters(name, schema, input, options));
+  const cmdlet = (input?: CmdletInput<S>): R => body(bind(input));
   return cmdlet as (...args: CmdletArguments<S>) => R;
 }
 
@@ -32,9 +33,10 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
   body: (parameters: BoundParameters<S>) => Promise<R>,
   options: BindingOptions = {},
 ): (...args: CmdletArguments<S>) => Promise<R> {
+  const bind = createBinder(name, schema, options);
   const cmdlet = (input?: CmdletInput<S>): Promise<R> => {
     try {
-      return body(bindParameters(name, schema, input, options));
+      return body(bind(input));
     } catch (error) {
       return Promise.reject(error);
     }
