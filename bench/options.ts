@@ -18,6 +18,8 @@ export interface BenchOptions {
    */
   readonly interleave: boolean;
   readonly memory: boolean;
+  /** Count the main thread's instructions per /hello request under callgrind instead of timing. */
+  readonly instructions: boolean;
   /** Memory mode: requests in total. */
   readonly requests: number;
 }
@@ -32,7 +34,9 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --interleave        start every server first and let them take turns route by route in each pass (order
                       reversed every other pass); ratios become medians of per-pass ratios. Use with --passes 5+
   --memory            memory mode: /session/counter RSS growth (kestrun unless --only names one server)
-  --requests <n>      memory mode: total requests (1000000)`;
+  --requests <n>      memory mode: total requests (1000000)
+  --instructions      instructions mode: main-thread instructions per /hello request under callgrind, for comparing
+                      versions of the code (hono,kestrun unless --only says otherwise)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -47,6 +51,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       passes: { type: 'string', default: '1' },
       interleave: { type: 'boolean', default: false },
       memory: { type: 'boolean', default: false },
+      instructions: { type: 'boolean', default: false },
       requests: { type: 'string', default: '1000000' },
       help: { type: 'boolean', default: false },
     },
@@ -61,9 +66,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     passes: positiveInteger('passes', values.passes),
     interleave: values.interleave,
     memory: values.memory,
+    instructions: values.instructions,
     requests: positiveInteger('requests', values.requests),
   };
-  if (options.interleave && options.memory) throw new Error('--interleave is for throughput runs; the memory mode measures one server.');
+  if (options.interleave && (options.memory || options.instructions)) throw new Error('--interleave is for throughput runs.');
+  if (options.memory && options.instructions) throw new Error('--memory and --instructions are two different modes: choose one.');
   if (options.threads > options.connections) throw new Error('--threads cannot exceed --connections: wrk needs a connection per thread.');
   return options;
 }

@@ -1,19 +1,26 @@
 /**
  * `npm run bench`: throughput of kestrun-ts against bare Hono, express-session and @fastify/session over HTTPS with
- * Redis sessions; `npm run bench -- --memory`: RSS growth of one server over a long run. See bench/README.md.
+ * Redis sessions; `npm run bench -- --memory`: RSS growth of one server over a long run; `npm run bench --
+ * --instructions`: instructions per /hello request under callgrind. See bench/README.md.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withBenchEnvironment } from './lifecycle/bench-environment.ts';
+import { ensureValgrind, runInstructions } from './instructions.ts';
 import { runMemory } from './memory.ts';
 import { USAGE, parseOptions } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { RESULTS_DIRECTORY } from './paths.ts';
 import { describeMachine } from './report/machine.ts';
+import { renderInstructionsReport } from './report/instructions-report.ts';
 import { renderMemoryReport } from './report/memory-report.ts';
 import { renderThroughputReport } from './report/throughput-report.ts';
 import { TARGETS, targetById } from './targets.ts';
+import type { TargetId } from './targets.ts';
 import { runThroughput } from './throughput.ts';
+
+/** The peers take minutes each under callgrind and are not what a change of kestrun-ts is compared with. */
+const INSTRUCTIONS_DEFAULT_TARGETS: readonly TargetId[] = ['hono', 'kestrun'];
 
 async function main(): Promise<void> {
   const options = readOptions();
@@ -22,7 +29,11 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const [fileName, report] = options.memory ? ['memory-latest.md', await memoryReport(options)] : ['latest.md', await throughputReport(options)];
+  const [fileName, report] = options.memory
+    ? ['memory-latest.md', await memoryReport(options)]
+    : options.instructions
+      ? ['instructions-latest.md', await instructionsReport(options)]
+      : ['latest.md', await throughputReport(options)];
   console.log(`\n${report}`);
   await mkdir(RESULTS_DIRECTORY, { recursive: true });
   await writeFile(join(RESULTS_DIRECTORY, fileName), report);
@@ -45,6 +56,15 @@ async function throughputReport(options: BenchOptions): Promise<string> {
   const targets = options.only === undefined ? TARGETS : TARGETS.filter((target) => options.only?.includes(target.id));
   return withBenchEnvironment(async (environment) =>
     renderThroughputReport(await runThroughput(options, targets, environment), options, machine, environment),
+  );
+}
+
+async function instructionsReport(options: BenchOptions): Promise<string> {
+  const valgrindVersion = ensureValgrind();
+  const machine = describeMachine();
+  const targets = TARGETS.filter((target) => (options.only ?? INSTRUCTIONS_DEFAULT_TARGETS).includes(target.id));
+  return withBenchEnvironment(async (environment) =>
+    renderInstructionsReport(await runInstructions(options, targets, environment), options, machine, environment, valgrindVersion),
   );
 }
 

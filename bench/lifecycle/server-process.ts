@@ -27,15 +27,22 @@ export interface RunningServer {
 
 /** Generous: the first start transpiles the whole of kestrun-ts through tsx. */
 const STARTUP_TIMEOUT_MS = 60_000;
+/** Under valgrind Node starts some twenty times slower. */
+const WRAPPED_STARTUP_TIMEOUT_MS = 600_000;
 const LOG_TAIL_BYTES = 2_000;
 
-export async function startServer(target: ServerTarget, launch: ServerLaunch): Promise<RunningServer> {
+/**
+ * Starts the server on the server core. `wrapper` is a command line that runs Node itself (valgrind and its flags);
+ * it must exec the program it is given, so that the pid is still the server's.
+ */
+export async function startServer(target: ServerTarget, launch: ServerLaunch, wrapper: readonly string[] = []): Promise<RunningServer> {
   if (!existsSync(join(REPOSITORY_ROOT, target.entry))) throw new Error(`${target.entry} does not exist.`);
   const port = await findFreePort();
   const logFile = join(launch.scratchDirectory, `${target.id}-${port}.log`);
   const output = openSync(logFile, 'a');
   // tsx as a loader rather than through npx: the pid spawned is then the server itself, not a launcher above it.
-  const child = spawnPinned(SERVER_CORE, process.execPath, ['--import', 'tsx', target.entry, ...target.args(launch.redisUrl, port)], {
+  const [command = process.execPath, ...args] = [...wrapper, process.execPath, '--import', 'tsx', target.entry, ...target.args(launch.redisUrl, port)];
+  const child = spawnPinned(SERVER_CORE, command, args, {
     cwd: REPOSITORY_ROOT,
     env: {
       ...process.env,
@@ -50,7 +57,7 @@ export async function startServer(target: ServerTarget, launch: ServerLaunch): P
 
   const listening = `Now listening on: https://127.0.0.1:${port}`;
   try {
-    await waitFor(() => readFileSync(logFile, 'utf8').includes(listening), () => hasExited(child), STARTUP_TIMEOUT_MS);
+    await waitFor(() => readFileSync(logFile, 'utf8').includes(listening), () => hasExited(child), wrapper.length === 0 ? STARTUP_TIMEOUT_MS : WRAPPED_STARTUP_TIMEOUT_MS);
   } catch (error) {
     await stopProcess(child);
     throw new Error(`${target.label} did not report "${listening}": ${String(error)}\n--- log tail ---\n${readFileSync(logFile, 'utf8').slice(-LOG_TAIL_BYTES)}`);

@@ -1,0 +1,123 @@
+/**
+ * The instructions mode: how many instructions the server's main thread runs per `/hello` request, counted by
+ * valgrind's callgrind. Timed runs on a shared VM drift by tens of percent between minutes, which hides changes of a
+ * few percent; an instruction count does not drift with the machine. It sees neither the kernel nor cache misses, so
+ * it compares versions of the code, and the throughput mode says how fast they are.
+ *
+ * The warm-up is a request count, not a time: after a fixed time a slower machine leaves the JIT colder, and the
+ * counts rose by a quarter that way. Only the main thread is counted: V8's compiler and GC helper threads take a share
+ * that depends on timing (with them, repeats differed by 13%).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { findMisbehaviour } from './client/correctness.ts';
+import type { BenchEnvironment } from './lifecycle/bench-environment.ts';
+import { ensureDebianCommand } from './lifecycle/debian-command.ts';
+import { startServer } from './lifecycle/server-process.ts';
+import type { BenchOptions } from './options.ts';
+import { formatInteger } from './report/format.ts';
+import { ROUTES } from './targets.ts';
+import type { ServerTarget } from './targets.ts';
+import { buildLuaScript } from './wrk/lua-script.ts';
+import { runWrk } from './wrk/run-wrk.ts';
+
+export const WARMUP_REQUESTS = 150_000;
+export const MEASURED_REQUESTS = 30_000;
+/** Upper bounds for wrk: under callgrind a server answers a few hundred requests a second. */
+const WARMUP_TIME_LIMIT_SECONDS = 3_600;
+const MEASURED_TIME_LIMIT_SECONDS = 1_200;
+
+export interface InstructionCount {
+  readonly target: ServerTarget;
+  readonly pass: number;
+  /** Instructions of the main thread over the measured requests, per request. */
+  readonly perRequest: number;
+  readonly errors: number;
+}
+
+export function ensureValgrind(): string {
+  return ensureDebianCommand({ command: 'valgrind', versionArgs: ['--version'], debianPackage: 'valgrind' });
+}
+
+export async function runInstructions(
+  options: BenchOptions,
+  targets: readonly ServerTarget[],
+  environment: BenchEnvironment,
+): Promise<readonly InstructionCount[]> {
+  const counts: InstructionCount[] = [];
+  for (let pass = 1; pass <= options.passes; pass++) {
+    for (const target of targets) {
+      console.log(`[pass ${pass}/${options.passes}] ${target.label} under callgrind`);
+      const count = await countInstructions(options, target, environment, pass);
+      console.log(`  ${ROUTES.hello}: ${formatInteger(count.perRequest)} instructions per request, ${count.errors} errors`);
+      counts.push(count);
+    }
+  }
+  return counts;
+}
+
+async function countInstructions(options: BenchOptions, target: ServerTarget, environment: BenchEnvironment, pass: number): Promise<InstructionCount> {
+  const outputFile = join(environment.scratchDirectory, `callgrind-${target.id}-${pass}.out`);
+  const server = await startServer(target, environment, [
+    'valgrind',
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${outputFile}`,
+  ]);
+  try {
+    // The same check as the throughput mode's, so that kestrun-ts has served session routes before /hello, as there.
+    const misbehaviour = await findMisbehaviour(target, server.baseUrl);
+    if (misbehaviour !== undefined) throw new Error(`${target.label} failed its correctness check: ${misbehaviour}`);
+    await loadHello(options, environment, server.baseUrl, WARMUP_REQUESTS, WARMUP_TIME_LIMIT_SECONDS, `${target.id}-${pass}-warmup`);
+    server.clearLog();
+    callgrindControl('--instr=on', server.pid);
+    const measured = await loadHello(options, environment, server.baseUrl, MEASURED_REQUESTS, MEASURED_TIME_LIMIT_SECONDS, `${target.id}-${pass}`);
+    callgrindControl('--instr=off', server.pid);
+    callgrindControl('--dump', server.pid);
+    return { target, pass, perRequest: mainThreadInstructions(outputFile) / measured.requests, errors: measured.totalErrors };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function loadHello(
+  options: BenchOptions,
+  environment: BenchEnvironment,
+  baseUrl: string,
+  requests: number,
+  timeLimitSeconds: number,
+  name: string,
+): Promise<{ readonly requests: number; readonly totalErrors: number }> {
+  const scriptFile = join(environment.scratchDirectory, `instructions-${name}.lua`);
+  const requestsPerThread = Math.ceil(requests / options.threads);
+  await writeFile(scriptFile, buildLuaScript({ path: ROUTES.hello, cookies: [], threads: options.threads, requestsPerThread }));
+  const result = await runWrk({
+    url: baseUrl + ROUTES.hello,
+    scriptFile,
+    threads: options.threads,
+    connections: options.connections,
+    durationSeconds: timeLimitSeconds,
+  });
+  if (result.requests < requests) throw new Error(`Only ${result.requests} of ${requests} ${ROUTES.hello} requests completed within ${timeLimitSeconds} s.`);
+  return result;
+}
+
+function callgrindControl(command: string, pid: number): void {
+  const result = spawnSync('callgrind_control', [command, String(pid)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`callgrind_control ${command} ${pid} failed: ${result.stderr || result.stdout}`);
+}
+
+/**
+ * The total of the main thread's file in the dump: callgrind names it `<file>.<dump>-01` with --separate-threads.
+ * Thread 1 is Node's main thread, which runs every line of JavaScript a request needs.
+ */
+function mainThreadInstructions(outputFile: string): number {
+  const dumps = readdirSync(dirname(outputFile)).filter((name) => name.startsWith(`${basename(outputFile)}.`) && name.endsWith('-01'));
+  if (dumps.length !== 1) throw new Error(`Expected one callgrind dump of the main thread next to ${outputFile}, found ${dumps.length}.`);
+  const totals = /^totals: (\d+)/m.exec(readFileSync(join(dirname(outputFile), dumps[0] as string), 'utf8'));
+  if (totals === null) throw new Error(`The callgrind dump ${dumps[0]} has no totals line.`);
+  return Number(totals[1]);
+}

@@ -1,0 +1,45 @@
+import type { BenchEnvironment } from '../lifecycle/bench-environment.ts';
+import { MEASURED_REQUESTS, WARMUP_REQUESTS } from '../instructions.ts';
+import type { InstructionCount } from '../instructions.ts';
+import type { BenchOptions } from '../options.ts';
+import { ROUTES } from '../targets.ts';
+import { formatInteger, formatRatio, markdownTable } from './format.ts';
+import { renderHeader } from './header.ts';
+import type { MachineDescription } from './machine.ts';
+import { median } from './statistics.ts';
+
+export function renderInstructionsReport(
+  counts: readonly InstructionCount[],
+  options: BenchOptions,
+  machine: MachineDescription,
+  environment: BenchEnvironment,
+  valgrindVersion: string,
+): string {
+  const targets = [...new Set(counts.map((count) => count.target))];
+  const medianOf = (id: string): number => median(counts.filter((count) => count.target.id === id).map((count) => count.perRequest));
+  const ceiling = targets.some((target) => target.id === 'hono') ? medianOf('hono') : undefined;
+  const setup =
+    `\`${ROUTES.hello}\` over HTTPS keep-alive, each server under ${valgrindVersion} callgrind on core 0, wrk -t ${options.threads} ` +
+    `-c ${options.connections} on core 1; after the correctness check, ${formatInteger(WARMUP_REQUESTS)} requests uncounted, ` +
+    `then ${formatInteger(MEASURED_REQUESTS)} counted; ${options.passes} pass(es), a fresh server each.`;
+  const rows = targets.map((target) => {
+    const own = counts.filter((count) => count.target === target);
+    const value = medianOf(target.id);
+    return [
+      target.label,
+      formatInteger(value),
+      ceiling === undefined ? '' : formatRatio(value / ceiling),
+      own.map((count) => formatInteger(count.perRequest)).join(' / '),
+      String(own.reduce((sum, count) => sum + count.errors, 0)),
+    ];
+  });
+  return `${[
+    renderHeader('Instructions per request', machine, environment, setup),
+    '## Main-thread instructions per `/hello` request (median over passes)',
+    markdownTable(['Server', 'Instructions', 'vs bare Hono', 'per pass', 'errors'], rows),
+    'The count is of the server\'s main thread, which runs all of its JavaScript; V8\'s compiler and GC helper threads ' +
+      'are left out, since their share depends on timing. It sees neither the kernel nor cache misses: use it to compare ' +
+      'versions of the code, and the throughput mode for speed. Requests still in flight when wrk stops (at most one per ' +
+      'connection) are counted but not divided by, about 0.2% of the figure.',
+  ].join('\n\n')}\n`;
+}
