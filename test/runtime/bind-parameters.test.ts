@@ -130,6 +130,17 @@ describe('createBinder (PowerShell parameter binding)', () => {
       });
     }
 
+    it('binds every call of one binder on its own: nothing of an earlier call carries over', () => {
+      const binder = createBinder(CMDLET, schema);
+      const first = binder({ name: 'a', port: 1 });
+      const second = binder({ NAME: 'b' });
+      expect(first.values).to.deep.equal({ name: 'a', port: 1 });
+      expect(second.values).to.deep.equal({ name: 'b' });
+      expect([...second.bound]).to.deep.equal(['name']);
+      expect(() => binder({ name: 'c', Name: 'd' })).to.throw(KrParameterBindingError, /specified more than once/);
+      expect(binder({ name: 'e' }).values).to.deep.equal({ name: 'e' });
+    });
+
     it('accepts no argument at all when nothing is mandatory', () => {
       const optional = { port: intParameter() };
       expect(createBinder(CMDLET, optional)(undefined).bound.size).to.equal(0);
