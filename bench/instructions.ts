@@ -10,7 +10,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { findMisbehaviour } from './client/correctness.ts';
 import type { BenchEnvironment } from './lifecycle/bench-environment.ts';
@@ -20,8 +19,8 @@ import type { BenchOptions } from './options.ts';
 import { formatInteger } from './report/format.ts';
 import { ROUTES } from './targets.ts';
 import type { ServerTarget } from './targets.ts';
-import { buildLuaScript } from './wrk/lua-script.ts';
-import { runWrk } from './wrk/run-wrk.ts';
+import { runWrkForRequests } from './wrk/run-requests.ts';
+import type { WrkResult } from './wrk/run-wrk.ts';
 
 export const WARMUP_REQUESTS = 150_000;
 export const MEASURED_REQUESTS = 30_000;
@@ -90,16 +89,16 @@ async function loadHello(
   requests: number,
   timeLimitSeconds: number,
   name: string,
-): Promise<{ readonly requests: number; readonly totalErrors: number }> {
-  const scriptFile = join(environment.scratchDirectory, `instructions-${name}.lua`);
-  const requestsPerThread = Math.ceil(requests / options.threads);
-  await writeFile(scriptFile, buildLuaScript({ path: ROUTES.hello, cookies: [], threads: options.threads, requestsPerThread }));
-  const result = await runWrk({
-    url: baseUrl + ROUTES.hello,
-    scriptFile,
+): Promise<WrkResult> {
+  const result = await runWrkForRequests({
+    baseUrl,
+    path: ROUTES.hello,
+    cookies: [],
+    requests,
     threads: options.threads,
     connections: options.connections,
-    durationSeconds: timeLimitSeconds,
+    scriptFile: join(environment.scratchDirectory, `instructions-${name}.lua`),
+    timeLimitSeconds,
   });
   if (result.requests < requests) throw new Error(`Only ${result.requests} of ${requests} ${ROUTES.hello} requests completed within ${timeLimitSeconds} s.`);
   return result;

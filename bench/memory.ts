@@ -3,7 +3,6 @@
  * server's RSS read after every chunk. The first sample (after the first chunk) is the baseline: by then the code
  * is compiled, the caches are warm and the heap has grown to its working size, so later growth would be a leak.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findMisbehaviour } from './client/correctness.ts';
 import { createSeededSessions } from './client/sessions.ts';
@@ -14,8 +13,7 @@ import { readRssKiB } from './process-stats.ts';
 import { formatInteger } from './report/format.ts';
 import { ROUTES } from './targets.ts';
 import type { ServerTarget } from './targets.ts';
-import { buildLuaScript } from './wrk/lua-script.ts';
-import { runWrk } from './wrk/run-wrk.ts';
+import { runWrkForRequests } from './wrk/run-requests.ts';
 
 const CHUNK_REQUESTS = 100_000;
 /** An upper bound per chunk, far above what even express needs for 100,000 requests. */
@@ -44,15 +42,15 @@ export async function runMemory(options: BenchOptions, target: ServerTarget, env
     let errors = 0;
     for (let chunk = 0; requests < options.requests; chunk++) {
       const chunkRequests = Math.min(CHUNK_REQUESTS, options.requests - requests);
-      const scriptFile = join(environment.scratchDirectory, `memory-chunk-${chunk}.lua`);
-      const requestsPerThread = Math.ceil(chunkRequests / options.threads);
-      await writeFile(scriptFile, buildLuaScript({ path: ROUTES.counter, cookies, threads: options.threads, requestsPerThread }));
-      const result = await runWrk({
-        url: server.baseUrl + ROUTES.counter,
-        scriptFile,
+      const result = await runWrkForRequests({
+        baseUrl: server.baseUrl,
+        path: ROUTES.counter,
+        cookies,
+        requests: chunkRequests,
         threads: options.threads,
         connections: options.connections,
-        durationSeconds: CHUNK_TIME_LIMIT_SECONDS,
+        scriptFile: join(environment.scratchDirectory, `memory-chunk-${chunk}.lua`),
+        timeLimitSeconds: CHUNK_TIME_LIMIT_SECONDS,
       });
       if (result.requests === 0) throw new Error(`A chunk of ${ROUTES.counter} completed no request.`);
       requests += result.requests;

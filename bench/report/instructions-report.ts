@@ -15,24 +15,22 @@ export function renderInstructionsReport(
   environment: BenchEnvironment,
   valgrindVersion: string,
 ): string {
-  const targets = [...new Set(counts.map((count) => count.target))];
-  const medianOf = (id: string): number => median(counts.filter((count) => count.target.id === id).map((count) => count.perRequest));
-  const ceiling = targets.some((target) => target.id === 'hono') ? medianOf('hono') : undefined;
+  const perTarget = [...new Set(counts.map((count) => count.target))].map((target) => {
+    const own = counts.filter((count) => count.target === target);
+    return { target, own, median: median(own.map((count) => count.perRequest)) };
+  });
+  const ceiling = perTarget.find(({ target }) => target.id === 'hono')?.median;
   const setup =
     `\`${ROUTES.hello}\` over HTTPS keep-alive, each server under ${valgrindVersion} callgrind on core 0, wrk -t ${options.threads} ` +
     `-c ${options.connections} on core 1; after the correctness check, ${formatInteger(WARMUP_REQUESTS)} requests uncounted, ` +
     `then ${formatInteger(MEASURED_REQUESTS)} counted; ${options.passes} pass(es), a fresh server each.`;
-  const rows = targets.map((target) => {
-    const own = counts.filter((count) => count.target === target);
-    const value = medianOf(target.id);
-    return [
-      target.label,
-      formatInteger(value),
-      ceiling === undefined ? '' : formatRatio(value / ceiling),
-      own.map((count) => formatInteger(count.perRequest)).join(' / '),
-      String(own.reduce((sum, count) => sum + count.errors, 0)),
-    ];
-  });
+  const rows = perTarget.map(({ target, own, median: value }) => [
+    target.label,
+    formatInteger(value),
+    ceiling === undefined ? '' : formatRatio(value / ceiling),
+    own.map((count) => formatInteger(count.perRequest)).join(' / '),
+    String(own.reduce((sum, count) => sum + count.errors, 0)),
+  ]);
   return `${[
     renderHeader('Instructions per request', machine, environment, setup),
     '## Main-thread instructions per `/hello` request (median over passes)',
