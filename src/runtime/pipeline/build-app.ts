@@ -4,6 +4,7 @@ import type { HostRecord } from '../host/host-registry.ts';
 import type { HttpVerb, RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
 import { logRequest } from './request-log.ts';
+import { routePath } from './request-path.ts';
 import { createRouteDispatcher } from './route-dispatch.ts';
 
 export interface ServerApp {
@@ -16,7 +17,8 @@ export interface ServerApp {
  * verb and an empty 404 otherwise; Hono only knows 404, so a second router remembers every pattern's verbs.
  */
 export function buildApp(record: HostRecord, sessions: SessionEngine | undefined): ServerApp {
-  const app = new Hono({ strict: false });
+  // Hono's `strict: false` (a trailing slash does not count), with the path read as routePath explains.
+  const app = new Hono({ getPath: routePath });
   const verbsByPattern = new TrieRouter<readonly HttpVerb[]>();
 
   app.notFound((c) => {

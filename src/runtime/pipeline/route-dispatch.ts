@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { Http2ServerRequest } from 'node:http2';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { CacheUnavailableError } from '../cache/distributed-cache.ts';
@@ -11,18 +9,13 @@ import type { RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
 import { applyResponse } from './apply-response.ts';
 import { errorResponse } from './error-response.ts';
+import type { NodeBindings } from './node-bindings.ts';
 import { logRequest } from './request-log.ts';
 import { discardHeaders, writeResponse } from './write-response.ts';
 import type { NodeResponse } from './write-response.ts';
 
 /** How long a client is asked to wait before retrying while the session store is unreachable. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
-
-/** What @hono/node-server passes a Hono app as its env: Node's own request and response objects. */
-interface NodeBindings {
-  readonly incoming?: IncomingMessage | Http2ServerRequest;
-  readonly outgoing?: NodeResponse;
-}
 
 /**
  * Runs one route: the script block with its context (which route cmdlets find on their own: see current-context.ts), then
