@@ -13,30 +13,30 @@ export const DEFAULT_OUTPUT_TEMPLATE = '[{Timestamp:HH:mm:ss} {Level:u3}] {Messa
 
 type Renderer = (event: LogEvent) => string;
 
+/**
+ * One token of a template, by what its text depends on: nothing, only the event's second and level (so that it can be
+ * rendered once for many lines), or the event itself.
+ */
+type TemplatePart =
+  | { readonly kind: 'constant'; readonly text: string }
+  | { readonly kind: 'secondAndLevel'; readonly render: Renderer }
+  | { readonly kind: 'event'; readonly render: Renderer };
+
 function pad2(value: number): string {
   return value < 10 ? `0${value}` : String(value);
 }
 
-function renderTimestamp(format: string | undefined): Renderer {
-  if (format === undefined) return (event) => new Date(event.timestamp).toISOString();
-  const render = (date: Date): string =>
-    format
+function timestampPart(format: string | undefined): TemplatePart {
+  if (format === undefined) return { kind: 'event', render: (event) => new Date(event.timestamp).toISOString() };
+  const render: Renderer = (event) => {
+    const date = new Date(event.timestamp);
+    return format
       .replace('HH', pad2(date.getHours()))
       .replace('mm', pad2(date.getMinutes()))
       .replace('ss', pad2(date.getSeconds()))
       .replace('fff', String(date.getMilliseconds()).padStart(3, '0'));
-  if (format.includes('f')) return (event) => render(new Date(event.timestamp));
-  // Under load a server logs many lines a second; a format without fractions renders once per second.
-  let second = Number.NaN;
-  let text = '';
-  return (event) => {
-    const current = Math.floor(event.timestamp / 1000);
-    if (current !== second) {
-      second = current;
-      text = render(new Date(event.timestamp));
-    }
-    return text;
   };
+  return { kind: format.includes('f') ? 'event' : 'secondAndLevel', render };
 }
 
 function renderException(event: LogEvent): string {
@@ -46,42 +46,81 @@ function renderException(event: LogEvent): string {
   return `${String(error)}\n`;
 }
 
-function tokenRenderer(name: string, format: string | undefined): Renderer {
+function tokenPart(name: string, format: string | undefined): TemplatePart {
   switch (name) {
     case 'Timestamp':
-      return renderTimestamp(format);
+      return timestampPart(format);
     case 'Level':
-      if (format === 'u3') return (event) => LEVEL_CODES[event.level];
-      if (format === 'w3') return (event) => LEVEL_CODES[event.level].toLowerCase();
-      return (event) => event.level;
+      if (format === 'u3') return { kind: 'secondAndLevel', render: (event) => LEVEL_CODES[event.level] };
+      if (format === 'w3') return { kind: 'secondAndLevel', render: (event) => LEVEL_CODES[event.level].toLowerCase() };
+      return { kind: 'secondAndLevel', render: (event) => event.level };
     case 'Message':
-      return (event) => event.message;
+      return { kind: 'event', render: (event) => event.message };
     case 'NewLine':
-      return () => '\n';
+      return { kind: 'constant', text: '\n' };
     case 'Exception':
-      return renderException;
+      return { kind: 'event', render: renderException };
     default:
       // Properties that only exist in Serilog's event model ({ErrorRecord}, enrichers) render empty, as unset ones do there.
-      return () => '';
+      return { kind: 'constant', text: '' };
   }
 }
 
-/** Compiles a Serilog output template once, so that rendering an event is a string concatenation. */
-export function compileOutputTemplate(template: string): Renderer {
-  const parts: Renderer[] = [];
+function parseTemplate(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
   const pattern = /\{(\w+)(?::([^}]+))?\}/g;
   let last = 0;
   for (let match = pattern.exec(template); match !== null; match = pattern.exec(template)) {
-    const literal = template.slice(last, match.index);
-    if (literal) parts.push(() => literal);
-    parts.push(tokenRenderer(match[1] as string, match[2]));
+    parts.push({ kind: 'constant', text: template.slice(last, match.index) });
+    parts.push(tokenPart(match[1] as string, match[2]));
     last = match.index + match[0].length;
   }
-  const tail = template.slice(last);
-  if (tail) parts.push(() => tail);
+  parts.push({ kind: 'constant', text: template.slice(last) });
+  return parts;
+}
+
+/**
+ * A run of parts that change at most once a second, rendered again only when the second or the level changes: under
+ * load a server logs many lines a second, and the default template's `[HH:mm:ss DBG] ` is then one string.
+ */
+function renderRun(run: readonly TemplatePart[]): Renderer {
+  if (run.every((part) => part.kind === 'constant')) {
+    const constant = run.map((part) => part.text).join('');
+    return () => constant;
+  }
+  const texts = run.map((part) => (part.kind === 'constant' ? () => part.text : part.render));
+  let second = Number.NaN;
+  let level: LogEvent['level'] | undefined;
+  let text = '';
+  return (event) => {
+    const current = Math.floor(event.timestamp / 1000);
+    if (current !== second || event.level !== level) {
+      second = current;
+      level = event.level;
+      text = texts.map((render) => render(event)).join('');
+    }
+    return text;
+  };
+}
+
+/** Compiles a Serilog output template once, so that rendering an event is a few string concatenations. */
+export function compileOutputTemplate(template: string): Renderer {
+  const renderers: Renderer[] = [];
+  let run: TemplatePart[] = [];
+  const endRun = (): void => {
+    if (run.some((part) => part.kind !== 'constant' || part.text !== '')) renderers.push(renderRun(run));
+    run = [];
+  };
+  for (const part of parseTemplate(template)) {
+    if (part.kind === 'event') {
+      endRun();
+      renderers.push(part.render);
+    } else run.push(part);
+  }
+  endRun();
   return (event) => {
     let text = '';
-    for (const part of parts) text += part(event);
+    for (const render of renderers) text += render(event);
     return text;
   };
 }
