@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { HostRecord } from '../host/host-registry.ts';

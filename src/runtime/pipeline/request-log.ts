@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { KrLogger } from '../logging/kr-logger.ts';
 
 /** The one Debug line every request gets: method, path, status and how long the server took. */

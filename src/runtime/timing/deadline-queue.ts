@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * Bounds many operations that share one duration with a single timer. A timer per operation costs a Timeout
  * object, two timer-list updates and, under AsyncLocalStorage, async-hook calls; on a session request that was a
