@@ -33,6 +33,8 @@ export interface InstructionCount {
   readonly pass: number;
   /** Instructions of the main thread over the measured requests, per request. */
   readonly perRequest: number;
+  /** The same with V8's compiler and GC helper threads added: what the server's CPU time follows. */
+  readonly perRequestAllThreads: number;
   readonly errors: number;
 }
 
@@ -76,7 +78,14 @@ async function countInstructions(options: BenchOptions, target: ServerTarget, en
     const measured = await loadHello(options, environment, server.baseUrl, MEASURED_REQUESTS, MEASURED_TIME_LIMIT_SECONDS, `${target.id}-${pass}`);
     callgrindControl('--instr=off', server.pid);
     callgrindControl('--dump', server.pid);
-    return { target, pass, perRequest: mainThreadInstructions(outputFile) / measured.requests, errors: measured.totalErrors };
+    const { mainThread, allThreads } = countedInstructions(outputFile);
+    return {
+      target,
+      pass,
+      perRequest: mainThread / measured.requests,
+      perRequestAllThreads: allThreads / measured.requests,
+      errors: measured.totalErrors,
+    };
   } finally {
     await server.stop();
   }
@@ -110,13 +119,21 @@ function callgrindControl(command: string, pid: number): void {
 }
 
 /**
- * The total of the main thread's file in the dump: callgrind names it `<file>.<dump>-01` with --separate-threads.
- * Thread 1 is Node's main thread, which runs every line of JavaScript a request needs.
+ * The totals of the dump's files, one per thread: callgrind names them `<file>.<dump>-<thread>` with
+ * --separate-threads. Thread 1 is Node's main thread, which runs every line of JavaScript a request needs.
  */
-function mainThreadInstructions(outputFile: string): number {
-  const dumps = readdirSync(dirname(outputFile)).filter((name) => name.startsWith(`${basename(outputFile)}.`) && name.endsWith('-01'));
-  if (dumps.length !== 1) throw new Error(`Expected one callgrind dump of the main thread next to ${outputFile}, found ${dumps.length}.`);
-  const totals = /^totals: (\d+)/m.exec(readFileSync(join(dirname(outputFile), dumps[0] as string), 'utf8'));
-  if (totals === null) throw new Error(`The callgrind dump ${dumps[0]} has no totals line.`);
-  return Number(totals[1]);
+function countedInstructions(outputFile: string): { readonly mainThread: number; readonly allThreads: number } {
+  const prefix = `${basename(outputFile)}.`;
+  let mainThread: number | undefined;
+  let allThreads = 0;
+  for (const name of readdirSync(dirname(outputFile))) {
+    const thread = name.startsWith(prefix) ? /^\d+-(\d+)$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (thread === undefined) continue;
+    const totals = /^totals: (\d+)/m.exec(readFileSync(join(dirname(outputFile), name), 'utf8'));
+    if (totals === null) throw new Error(`The callgrind dump ${name} has no totals line.`);
+    allThreads += Number(totals[1]);
+    if (Number(thread) === 1) mainThread = Number(totals[1]);
+  }
+  if (mainThread === undefined) throw new Error(`No callgrind dump of the main thread next to ${outputFile}.`);
+  return { mainThread, allThreads };
 }
