@@ -90,7 +90,7 @@ function renderRun(run: readonly TemplatePart[]): Renderer {
   }
   const texts = run.map((part) => (part.kind === 'constant' ? () => part.text : part.render));
   let second = Number.NaN;
-  let level: LogEvent['level'] | undefined;
+  let level: LogLevel | undefined;
   let text = '';
   return (event) => {
     const current = Math.floor(event.timestamp / 1000);
