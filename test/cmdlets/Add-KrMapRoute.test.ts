@@ -300,6 +300,11 @@ describe('Add-KrMapRoute (addKrMapRoute)', () => {
       expect((await fetchUrl(`${server.url}/hello/`)).body).to.equal('Hello, World!');
     });
 
+    it('matches a percent-encoded path on its decoded form', async () => {
+      expect((await fetchUrl(`${server.url}/h%65llo`)).body).to.equal('Hello, World!');
+      expect((await fetchUrl(`${server.url}/items/4%32`)).body).to.equal('item 42');
+    });
+
     it('answers 405 with Allow when the path exists under other verbs', async () => {
       const response = await fetchUrl(`${server.url}/submit`);
       expect(response.status).to.equal(405);
