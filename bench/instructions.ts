@@ -33,7 +33,7 @@ export interface InstructionCount {
   readonly pass: number;
   /** Instructions of the main thread over the measured requests, per request. */
   readonly perRequest: number;
-  /** The same with V8's compiler and GC helper threads added: what the server's CPU time follows. */
+  /** The same with V8's compiler and GC helper threads added, which the server's CPU time includes. */
   readonly perRequestAllThreads: number;
   readonly errors: number;
 }

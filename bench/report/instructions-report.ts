@@ -40,10 +40,10 @@ export function renderInstructionsReport(
   ]);
   return `${[
     renderHeader('Instructions per request', machine, environment, setup),
-    '## Main-thread instructions per `/hello` request (median over passes)',
+    '## Instructions per `/hello` request (medians over passes)',
     markdownTable(['Server', 'Instructions', 'vs bare Hono', 'per pass', 'all threads', 'vs bare Hono (all threads)', 'errors'], rows),
     'The main figure is of the server\'s main thread, which runs all of its JavaScript. "All threads" adds V8\'s compiler ' +
-      'and GC helper threads: the server\'s CPU time follows that sum, but how much those threads do depends more on ' +
+      'and GC helper threads, which the server\'s CPU time includes; how much those threads do depends more on ' +
       'timing, so it spreads more between repeats. Neither sees the kernel or cache misses: use the counts to compare ' +
       'versions of the code, and the throughput mode for speed. Requests still in flight when wrk stops (at most one per ' +
       'connection) are counted but not divided by, about 0.2% of the figure.',
