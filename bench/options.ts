@@ -35,8 +35,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                       reversed every other pass); ratios become medians of per-pass ratios. Use with --passes 5+
   --memory            memory mode: /session/counter RSS growth (kestrun unless --only names one server)
   --requests <n>      memory mode: total requests (1000000)
-  --instructions      instructions mode: main-thread instructions per /hello request under callgrind, for comparing
-                      versions of the code (hono,kestrun unless --only says otherwise)`;
+  --instructions      instructions mode: instructions per /hello request under callgrind (main thread and all
+                      threads), for comparing versions of the code (hono,kestrun unless --only says otherwise)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
