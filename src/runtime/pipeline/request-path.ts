@@ -44,18 +44,15 @@ export function routePath(request: Request, options?: { readonly env?: unknown }
     const code = target.charCodeAt(end);
     if (code === QUESTION_MARK || code === HASH) break;
     if (isPlainPathCharacter(code)) continue;
-    if (code !== DOT || !isInsideSegment(target, end)) return getPathNoStrict(request);
+    if (code !== DOT || (target.charCodeAt(end - 1) === SLASH && isDotSegment(target, end))) return getPathNoStrict(request);
   }
   return end > 1 && target.charCodeAt(end - 1) === SLASH ? target.slice(0, end - 1) : target.slice(0, end);
 }
 
-/** Whether the dot at `index` is part of a longer segment name, not a `.` or `..` segment of its own. */
-function isInsideSegment(target: string, index: number): boolean {
-  let start = index;
-  while (target.charCodeAt(start - 1) === DOT) start--;
-  let end = index;
-  while (target.charCodeAt(end + 1) === DOT) end++;
-  const dots = end - start + 1;
-  const wholeSegment = target.charCodeAt(start - 1) === SLASH && endsPathSegment(target, end + 1);
-  return !(wholeSegment && dots <= 2);
+/**
+ * Whether the segment that starts with the dot at `index` is `.` or `..`, which URL parsing removes. A dot later in a
+ * segment never starts one, so only a dot right after a slash needs this.
+ */
+function isDotSegment(target: string, index: number): boolean {
+  return endsPathSegment(target, target.charCodeAt(index + 1) === DOT ? index + 2 : index + 1);
 }
