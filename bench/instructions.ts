@@ -1,12 +1,12 @@
 /**
- * The instructions mode: how many instructions the server's main thread runs per `/hello` request, counted by
- * valgrind's callgrind. Timed runs on a shared VM drift by tens of percent between minutes, which hides changes of a
+ * The instructions mode: how many instructions the server runs per `/hello` request, counted by valgrind's
+ * callgrind, on its main thread and over all its threads. Timed runs on a shared VM drift by tens of percent between minutes, which hides changes of a
  * few percent; an instruction count does not drift with the machine. It sees neither the kernel nor cache misses, so
  * it compares versions of the code, and the throughput mode says how fast they are.
  *
  * The warm-up is a request count, not a time: after a fixed time a slower machine leaves the JIT colder, and the
- * counts rose by a quarter that way. Only the main thread is counted: V8's compiler and GC helper threads take a share
- * that depends on timing (with them, repeats differed by 13%).
+ * counts rose by a quarter that way. The main thread's count is the headline: V8's compiler and GC helper threads take
+ * a share that depends more on timing (with them, repeats warmed by time differed by 13%).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -18,7 +18,7 @@ export interface BenchOptions {
    */
   readonly interleave: boolean;
   readonly memory: boolean;
-  /** Count the main thread's instructions per /hello request under callgrind instead of timing. */
+  /** Count instructions per /hello request under callgrind (main thread, and all threads) instead of timing. */
   readonly instructions: boolean;
   /** Memory mode: requests in total. */
   readonly requests: number;
