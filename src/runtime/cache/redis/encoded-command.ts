@@ -1,4 +1,4 @@
-import { Command } from 'ioredis';
+import { Command } from './ioredis.ts';
 
 export type CommandArgument = string | number | Buffer;
 

@@ -12,7 +12,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
-import { Redis } from 'ioredis';
+import { Redis } from './ioredis.ts';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError, promiseOf, settleFrom } from '../distributed-cache.ts';
 import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
