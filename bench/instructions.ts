@@ -1,8 +1,9 @@
 /**
  * The instructions mode: how many instructions the server runs per `/hello` request, counted by valgrind's
- * callgrind, on its main thread and over all its threads. Timed runs on a shared VM drift by tens of percent between minutes, which hides changes of a
- * few percent; an instruction count does not drift with the machine. It sees neither the kernel nor cache misses, so
- * it compares versions of the code, and the throughput mode says how fast they are.
+ * callgrind, on its main thread and over all its threads. Timed runs on a shared VM drift by tens of percent between
+ * minutes, which hides changes of a few percent; an instruction count does not drift with the machine. It sees
+ * neither the kernel nor cache misses, so it compares versions of the code, and the throughput mode says how fast
+ * they are.
  *
  * The warm-up is a request count, not a time: after a fixed time a slower machine leaves the JIT colder, and the
  * counts rose by a quarter that way. The main thread's count is the headline: V8's compiler and GC helper threads take
