@@ -22,6 +22,8 @@ export interface StartOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /** Runs the command in a process group of its own and signals the whole group: `npx tsx` does not pass SIGTERM on. */
+  readonly group?: boolean;
 }
 
 function exitCode(child: ChildProcess): Promise<number | null> {
@@ -29,16 +31,48 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** In group mode, waits until every process of the group has let go of the output pipes. */
+function finished(child: ChildProcess, group: boolean): Promise<number | null> {
+  if (!group) return exitCode(child);
+  if (child.stdout?.closed === true && child.stderr?.closed === true) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals, group: boolean): void {
+  if (!group || child.pid === undefined) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    return;
+  }
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    // ESRCH: every process of the group has exited already.
+  }
+}
+
 /**
  * Starts a tutorial script the way Kestrun's tutorial tests do, on a free port (`--port 0`), and waits for
  * its `Now listening on:` line: the readiness signal, so no test sleeps.
  */
 export function startScript(script: string, options: StartOptions = {}): Promise<ScriptProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, '--port', '0', ...(options.args ?? [])], {
-    cwd: ROOT,
+  const args = ['--import', 'tsx', `scripts/${script}`, '--port', '0', ...(options.args ?? [])];
+  return startProcess(script, process.execPath, args, { ...options, cwd: ROOT });
+}
+
+/** Starts any command that prints `Now listening on:` when it is ready (a packed consumer, for one). */
+export function startProcess(
+  label: string,
+  command: string,
+  args: readonly string[],
+  options: StartOptions & { readonly cwd: string },
+): Promise<ScriptProcess> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.group === true,
   });
+  const group = options.group === true;
   let output = '';
   const collect = (chunk: Buffer): void => {
     output += chunk.toString('utf8');
@@ -54,7 +88,7 @@ export function startScript(script: string, options: StartOptions = {}): Promise
         if (pattern.test(output)) return resolve();
         const timer = setTimeout(() => {
           child.stdout?.off('data', check);
-          reject(new Error(`${script} never printed ${pattern}. Output:\n${output}`));
+          reject(new Error(`${label} never printed ${pattern}. Output:\n${output}`));
         }, timeoutMs);
         const check = (): void => {
           if (!pattern.test(output)) return;
@@ -66,14 +100,14 @@ export function startScript(script: string, options: StartOptions = {}): Promise
       }),
     exited: () => exitCode(child),
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exitCode(child);
+      signal(child, 'SIGTERM', group);
+      return finished(child, group);
     },
   });
   return new Promise<ScriptProcess>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not report 'Now listening on:' in time. Output:\n${output}`));
+      signal(child, 'SIGKILL', group);
+      reject(new Error(`${label} did not report 'Now listening on:' in time. Output:\n${output}`));
     }, options.timeoutMs ?? 30_000);
     const onData = (): void => {
       const match = READY.exec(output);
@@ -86,7 +120,7 @@ export function startScript(script: string, options: StartOptions = {}): Promise
     child.stdout?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new ScriptExitedError(script, code, output));
+      reject(new ScriptExitedError(label, code, output));
     });
   });
 }
