@@ -9,10 +9,10 @@ export const writeKrJsonResponseParameters = {
   inputObject: objectParameter({ mandatory: true }),
   // Kestrun leaves this unchecked and Kestrel fails when it applies the response; Node would hang up on a 1xx
   // or answer an unlogged text 500 past 999, so the route fails here instead (500 JSON, error logged).
-  statusCode: intParameter({ min: 200, max: 999 }),
-  depth: intParameter({ min: 0, max: 100 }),
+  statusCode: intParameter({ min: 200, max: 999, defaultValue: '200' }),
+  depth: intParameter({ min: 0, max: 100, defaultValue: '10' }),
   compress: switchParameter(),
-  contentType: stringParameter({ allowEmptyString: true }),
+  contentType: stringParameter({ allowEmptyString: true, defaultValue: 'application/json' }),
 };
 
 /**

@@ -10,8 +10,8 @@ export const writeKrTextResponseParameters = {
   inputObject: objectParameter({ mandatory: true, aliases: ['text'] }),
   // Kestrun leaves this unchecked and Kestrel fails when it applies the response; Node would hang up on a 1xx
   // or answer an unlogged text 500 past 999, so the route fails here instead (500 JSON, error logged).
-  statusCode: intParameter({ min: 200, max: 999 }),
-  contentType: stringParameter({ allowEmptyString: true }),
+  statusCode: intParameter({ min: 200, max: 999, defaultValue: '200' }),
+  contentType: stringParameter({ allowEmptyString: true, defaultValue: 'text/plain' }),
 };
 
 /** Write-KrTextResponse: buffers the text with `text/plain; charset=utf-8`; the last write of a route wins. */

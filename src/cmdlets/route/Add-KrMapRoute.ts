@@ -5,7 +5,7 @@ import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { HTTP_VERBS } from '../../runtime/host/server-definition.ts';
 import type { RouteDefinition, RouteHandler, ServerDefinition } from '../../runtime/host/server-definition.ts';
-import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 import { honoPattern, samePattern } from '../../runtime/pipeline/route-pattern.ts';
 
 const CMDLET = 'Add-KrMapRoute';
@@ -15,12 +15,12 @@ function isRouteHandler(value: unknown): value is RouteHandler {
 }
 
 export const addKrMapRouteParameters = {
-  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
-  verbs: enumArrayParameter(HTTP_VERBS, 'Kestrun.Utilities.HttpVerb', { aliases: ['method'] }),
-  path: stringParameter({ aliases: ['pattern'], pattern: /^\// }),
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
+  verbs: enumArrayParameter(HTTP_VERBS, 'Kestrun.Utilities.HttpVerb', { aliases: ['method'], defaultValue: 'Get' }),
+  path: stringParameter({ aliases: ['pattern'], pattern: /^\//, defaultValue: '/' }),
   scriptBlock: typedParameter(isRouteHandler, 'System.Management.Automation.ScriptBlock', { mandatory: true }),
   allowDuplicate: switchParameter(),
-  duplicateAction: stringParameter({ validateSet: ['Throw', 'Skip', 'Allow', 'Warn'] }),
+  duplicateAction: stringParameter({ validateSet: ['Throw', 'Skip', 'Allow', 'Warn'], defaultValue: 'Throw' }),
   passThru: switchParameter(),
 };
 

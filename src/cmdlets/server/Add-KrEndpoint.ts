@@ -13,15 +13,15 @@ const CMDLET = 'Add-KrEndpoint';
 const CERTIFICATE_SETS = ['CertFile', 'SelfSignedCert'];
 
 export const addKrEndpointParameters = {
-  port: intParameter({ min: 0, max: 65535 }),
-  ipAddress: stringParameter({ psName: 'IPAddress' }),
+  port: intParameter({ min: 0, max: 65535, defaultValue: '5000 (0: a free port)' }),
+  ipAddress: stringParameter({ psName: 'IPAddress', defaultValue: '127.0.0.1' }),
   hostName: stringParameter(),
   uri: stringParameter(),
   addressFamily: enumArrayParameter(['InterNetwork', 'InterNetworkV6'], 'System.Net.Sockets.AddressFamily'),
   certPath: inParameterSets(['CertFile'], stringParameter({ mandatory: true })),
   certPassword: inParameterSets(['CertFile'], stringParameter({ allowEmptyString: true })),
   selfSignedCert: inParameterSets(['SelfSignedCert'], switchParameter({ aliases: ['selfSigned', 'selfSignedCertificate'] })),
-  protocols: inParameterSets(CERTIFICATE_SETS, enumParameter(HTTP_PROTOCOLS, 'Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols')),
+  protocols: inParameterSets(CERTIFICATE_SETS, enumParameter(HTTP_PROTOCOLS, 'Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols', { defaultValue: 'Http1AndHttp2 with TLS, else Http1' })),
   useConnectionLogging: switchParameter(),
   passThru: switchParameter(),
 };

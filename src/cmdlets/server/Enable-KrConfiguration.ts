@@ -1,12 +1,12 @@
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { writeConsole } from '../../runtime/logging/kr-logger.ts';
 import { ensureConfigured } from '../../runtime/server/lifecycle.ts';
 
 export const enableKrConfigurationParameters = {
-  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   excludeVariables: stringArrayParameter(),
   excludeFunctions: stringArrayParameter(),
   quiet: switchParameter(),

@@ -20,7 +20,7 @@ export const newKrServerParameters = {
   logger: inParameterSets(['Logger'], typedParameter(isKrLogger, 'Serilog.ILogger')),
   loggerName: inParameterSets(['LoggerName'], stringParameter({ mandatory: true })),
   default: switchParameter(),
-  environment: stringParameter({ validateSet: ['Auto', 'Development', 'Staging', 'Production'] }),
+  environment: stringParameter({ validateSet: ['Auto', 'Development', 'Staging', 'Production'], defaultValue: 'Auto: ASPNETCORE_ENVIRONMENT, else Production' }),
   force: switchParameter(),
   passThru: switchParameter(),
 };

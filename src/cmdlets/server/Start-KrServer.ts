@@ -1,12 +1,12 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
-import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { startHost } from '../../runtime/server/lifecycle.ts';
 
 export const startKrServerParameters = {
-  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   noWait: switchParameter(),
   quiet: switchParameter(),
   passThru: switchParameter(),

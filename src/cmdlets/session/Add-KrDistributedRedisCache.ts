@@ -7,7 +7,7 @@ import type { RedisConfigurationOptions } from '../../runtime/cache/redis/redis-
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
-import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 
 const CMDLET = 'Add-KrDistributedRedisCache';
 
@@ -25,14 +25,14 @@ function isConfigurationOptions(value: unknown): value is RedisConfigurationOpti
 }
 
 export const addKrDistributedRedisCacheParameters = {
-  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   options: inParameterSets(
     ['Options'],
     typedParameter(REDIS_CACHE_OPTIONS.matches, 'Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions', { mandatory: true }),
   ),
   configurationOptions: inParameterSets(['Items'], typedParameter(isConfigurationOptions, 'StackExchange.Redis.ConfigurationOptions')),
   configuration: inParameterSets(['Items'], stringParameter()),
-  instanceName: inParameterSets(['Items'], stringParameter({ allowEmptyString: true })),
+  instanceName: inParameterSets(['Items'], stringParameter({ allowEmptyString: true, defaultValue: "''" })),
   passThru: switchParameter(),
 };
 

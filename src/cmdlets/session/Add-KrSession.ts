@@ -12,7 +12,7 @@ import { isCookieBuilder } from '../../runtime/cookies/is-cookie-builder.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
-import { isServerReference } from '../../runtime/host/server-reference.ts';
+import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 
 const CMDLET = 'Add-KrSession';
 /** An HMAC key should carry at least 128 bits; 32 characters of a random secret do, with room to spare. */
@@ -37,15 +37,15 @@ function isMemoryCacheOptions(value: unknown): value is MemoryDistributedCacheOp
 }
 
 export const addKrSessionParameters = {
-  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost'),
+  server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   options: inParameterSets(['Options'], typedParameter(SESSION_OPTIONS.matches, 'Microsoft.AspNetCore.Builder.SessionOptions', { mandatory: true })),
-  cookie: inParameterSets(['Items'], typedParameter(isCookieBuilder, 'Microsoft.AspNetCore.Http.CookieBuilder')),
-  idleTimeout: inParameterSets(['Items'], intParameter({ min: 1 })),
-  ioTimeout: inParameterSets(['Items'], intParameter({ min: 1, psName: 'IOTimeout' })),
+  cookie: inParameterSets(['Items'], typedParameter(isCookieBuilder, 'Microsoft.AspNetCore.Http.CookieBuilder', { defaultValue: '.AspNetCore.Session, HttpOnly, SameSite Lax' })),
+  idleTimeout: inParameterSets(['Items'], intParameter({ min: 1, defaultValue: '1200 (seconds)' })),
+  ioTimeout: inParameterSets(['Items'], intParameter({ min: 1, psName: 'IOTimeout', defaultValue: '60 (seconds)' })),
   noDistributedMemoryCache: switchParameter(),
   memoryCacheOptions: typedParameter(isMemoryCacheOptions, 'Microsoft.Extensions.Caching.Memory.MemoryDistributedCacheOptions'),
   trustProxy: switchParameter(),
-  storeErrorMode: enumParameter(['Fail', 'Degrade'], 'Kestrun.SessionStoreErrorMode'),
+  storeErrorMode: enumParameter(['Fail', 'Degrade'], 'Kestrun.SessionStoreErrorMode', { defaultValue: 'Fail' }),
   protectionKeys: stringArrayParameter(),
   passThru: switchParameter(),
 };

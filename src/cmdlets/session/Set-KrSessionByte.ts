@@ -11,7 +11,11 @@ function isByteArray(value: unknown): value is Uint8Array | readonly number[] {
   return Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item) && item >= 0 && item <= 255);
 }
 
-/** Set-KrSessionByte: stores a copy of the bytes. */
+/**
+ * Set-KrSessionByte: stores a copy of the bytes.
+ * @example
+ * await setKrSessionByte({ key: 'avatar', value: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+ */
 export const setKrSessionByte = defineAsyncCmdlet(
   CMDLET,
   { key: stringParameter({ mandatory: true }), value: typedParameter(isByteArray, 'System.Byte[]', { mandatory: true }) },

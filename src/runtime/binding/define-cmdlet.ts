@@ -6,6 +6,32 @@ export type CmdletArguments<S extends ParameterSchema> = [RequiredKeys<S>] exten
   ? [input?: CmdletInput<S>]
   : [input: CmdletInput<S>];
 
+/** What a cmdlet declares, kept on its function for the tools that describe it (the cmdlet reference). */
+export interface CmdletDeclaration {
+  readonly name: string;
+  readonly parameters: ParameterSchema;
+  readonly parameterSets: readonly string[] | undefined;
+  readonly defaultParameterSet: string | undefined;
+}
+
+/** A cmdlet function, carrying its declaration. */
+export type Cmdlet<S extends ParameterSchema, R> = ((...args: CmdletArguments<S>) => R) & { readonly declaration: CmdletDeclaration };
+
+function declared<S extends ParameterSchema, R>(
+  cmdlet: (input?: CmdletInput<S>) => R,
+  name: string,
+  schema: S,
+  options: BindingOptions,
+): Cmdlet<S, R> {
+  const declaration: CmdletDeclaration = Object.freeze({
+    name,
+    parameters: schema,
+    parameterSets: options.parameterSets,
+    defaultParameterSet: options.defaultParameterSet,
+  });
+  return Object.assign(cmdlet as (...args: CmdletArguments<S>) => R, { declaration });
+}
+
 /**
  * Declares a cmdlet: its PowerShell name, its parameters and the body that runs on the bound values.
  * Keeps every cmdlet file down to what PowerShell's param() block and process{} block say.
@@ -15,12 +41,12 @@ export function defineCmdlet<S extends ParameterSchema, R>(
   schema: S,
   body: (parameters: BoundParameters<S>) => R,
   options: BindingOptions = {},
-): (...args: CmdletArguments<S>) => R {
+): Cmdlet<S, R> {
   const bind = createBinder(name, schema, options);
   // One named parameter rather than a rest array: route cmdlets are called on every request, and the array was an
   // allocation per call.
   const cmdlet = (input?: CmdletInput<S>): R => body(bind(input));
-  return cmdlet as (...args: CmdletArguments<S>) => R;
+  return declared(cmdlet, name, schema, options);
 }
 
 /**
@@ -32,7 +58,7 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
   schema: S,
   body: (parameters: BoundParameters<S>) => Promise<R>,
   options: BindingOptions = {},
-): (...args: CmdletArguments<S>) => Promise<R> {
+): Cmdlet<S, Promise<R>> {
   const bind = createBinder(name, schema, options);
   const cmdlet = (input?: CmdletInput<S>): Promise<R> => {
     try {
@@ -41,5 +67,5 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
       return Promise.reject(error);
     }
   };
-  return cmdlet as (...args: CmdletArguments<S>) => Promise<R>;
+  return declared(cmdlet, name, schema, options);
 }

@@ -16,10 +16,27 @@ export interface Parameter<T, I = T, R extends boolean = boolean, A extends stri
   readonly sets: readonly string[] | undefined;
   /** Mandatory strings reject '' as PowerShell's mandatory binding does, unless this is set. */
   readonly allowEmptyString: boolean;
+  /** The .NET type it binds to, as Kestrun declares it ('System.Int32', 'Kestrun.Utilities.HttpVerb[]'). */
+  readonly typeName: string;
+  /** The only values it accepts: an enum's members or a ValidateSet. */
+  readonly accepted: readonly string[] | undefined;
+  /** ValidateRange's bounds. */
+  readonly range: ParameterRange | undefined;
+  /** ValidatePattern's regular expression. */
+  readonly pattern: string | undefined;
+  /** What the cmdlet does when the parameter is left out, in words; documentation only. */
+  readonly defaultValue: string | undefined;
+  /** One sentence on the parameter, for the cmdlet reference. */
+  readonly description: string | undefined;
   /** Converts and validates; throws ConversionFailure with the PowerShell wording, without the parameter name. */
   readonly convert: (value: unknown, psName: string) => T;
   /** Phantom member carrying the input type; never set at run time. */
   readonly input?: I;
+}
+
+export interface ParameterRange {
+  readonly min?: number;
+  readonly max?: number;
 }
 
 export type AnyParameter = Parameter<unknown, unknown, boolean, string>;
@@ -39,19 +56,36 @@ interface CommonOptions<R extends boolean, A extends string> {
   readonly mandatory?: R;
   readonly aliases?: readonly A[];
   readonly psName?: string;
+  readonly defaultValue?: string;
+  readonly description?: string;
+}
+
+/** What a parameter factory knows of the values it accepts, kept on the declaration for the reference. */
+interface ValueFacts {
+  readonly typeName: string;
+  readonly accepted?: readonly string[] | undefined;
+  readonly range?: ParameterRange | undefined;
+  readonly pattern?: RegExp | undefined;
+  readonly allowEmptyString?: boolean | undefined;
 }
 
 function parameter<T, I, R extends boolean, A extends string>(
   options: CommonOptions<R, A>,
+  facts: ValueFacts,
   convert: (value: unknown, psName: string) => T,
-  allowEmptyString = false,
 ): Parameter<T, I, R, A> {
   return Object.freeze({
     mandatory: (options.mandatory ?? false) as R,
     aliases: Object.freeze([...(options.aliases ?? [])]),
     psName: options.psName,
     sets: undefined,
-    allowEmptyString,
+    allowEmptyString: facts.allowEmptyString ?? false,
+    typeName: facts.typeName,
+    accepted: facts.accepted === undefined ? undefined : Object.freeze([...facts.accepted]),
+    range: facts.range,
+    pattern: facts.pattern?.source,
+    defaultValue: options.defaultValue,
+    description: options.description,
     convert,
   });
 }
@@ -84,7 +118,8 @@ interface IntOptions<R extends boolean, A extends string> extends CommonOptions<
 export function intParameter<const R extends boolean = false, const A extends string = never>(
   options: IntOptions<R, A> = {},
 ): Parameter<number, number, R, A> {
-  return parameter(options, (value, psName) => {
+  const range = options.min === undefined && options.max === undefined ? undefined : { min: options.min, max: options.max };
+  return parameter(options, { typeName: 'System.Int32', range }, (value, psName) => {
     const result = toInt32(value, psName);
     if (options.max !== undefined && result > options.max) {
       throw new ConversionFailure(
@@ -111,8 +146,15 @@ interface StringOptions<R extends boolean, A extends string> extends CommonOptio
 export function stringParameter<const R extends boolean = false, const A extends string = never>(
   options: StringOptions<R, A> = {},
 ): Parameter<string, string, R, A> {
+  const facts = {
+    typeName: 'System.String',
+    accepted: options.validateSet,
+    pattern: options.pattern,
+    allowEmptyString: options.allowEmptyString,
+  };
   return parameter(
     options,
+    facts,
     (value, psName) => {
       if (typeof value !== 'string') {
         if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -137,7 +179,6 @@ export function stringParameter<const R extends boolean = false, const A extends
       }
       return value;
     },
-    options.allowEmptyString ?? false,
   );
 }
 
@@ -145,7 +186,7 @@ export function stringArrayParameter<const R extends boolean = false, const A ex
   options: CommonOptions<R, A> = {},
 ): Parameter<readonly string[], string | readonly string[], R, A> {
   const element = stringParameter({ allowEmptyString: true });
-  return parameter(options, (value, psName) => {
+  return parameter(options, { typeName: 'System.String[]' }, (value, psName) => {
     const items = Array.isArray(value) ? (value as unknown[]) : [value];
     return Object.freeze(items.map((item) => element.convert(item, psName)));
   });
@@ -155,7 +196,7 @@ export function stringArrayParameter<const R extends boolean = false, const A ex
 export function switchParameter<const A extends string = never>(
   options: CommonOptions<false, A> = {},
 ): Parameter<boolean, boolean, false, A> {
-  return parameter(options, (value, psName) => {
+  return parameter(options, { typeName: 'System.Management.Automation.SwitchParameter' }, (value, psName) => {
     if (typeof value === 'boolean') return value;
     if (value === 0 || value === 1) return value === 1;
     throw new ConversionFailure(
@@ -179,7 +220,7 @@ export function enumParameter<const E extends string, const R extends boolean = 
   typeName: string,
   options: CommonOptions<R, A> = {},
 ): Parameter<E, E | Lowercase<E> | Uppercase<E> | (string & {}), R, A> {
-  return parameter(options, (value, psName) => enumMember(value, psName, members, typeName));
+  return parameter(options, { typeName, accepted: members }, (value, psName) => enumMember(value, psName, members, typeName));
 }
 
 export function enumArrayParameter<const E extends string, const R extends boolean = false, const A extends string = never>(
@@ -187,7 +228,7 @@ export function enumArrayParameter<const E extends string, const R extends boole
   typeName: string,
   options: CommonOptions<R, A> = {},
 ): Parameter<readonly E[], E | (string & {}) | readonly (E | (string & {}))[], R, A> {
-  return parameter(options, (value, psName) => {
+  return parameter(options, { typeName: `${typeName}[]`, accepted: members }, (value, psName) => {
     const items = Array.isArray(value) ? (value as unknown[]) : [value];
     return Object.freeze(items.map((item) => enumMember(item, psName, members, typeName)));
   });
@@ -199,7 +240,7 @@ export function typedParameter<T, const R extends boolean = false, const A exten
   typeName: string,
   options: CommonOptions<R, A> = {},
 ): Parameter<T, T, R, A> {
-  return parameter(options, (value, psName) => {
+  return parameter(options, { typeName }, (value, psName) => {
     if (isValid(value)) return value;
     throw new ConversionFailure(
       `Cannot bind parameter '${psName}'. Cannot convert the "${describeValue(value)}" value of type "${jsTypeName(value)}" to type "${typeName}".`,
@@ -211,14 +252,14 @@ export function typedParameter<T, const R extends boolean = false, const A exten
 export function objectParameter<const R extends boolean = false, const A extends string = never>(
   options: CommonOptions<R, A> = {},
 ): Parameter<unknown, unknown, R, A> {
-  return parameter(options, (value) => value, true);
+  return parameter(options, { typeName: 'System.Object', allowEmptyString: true }, (value) => value);
 }
 
 /** A duration in milliseconds, accepted in every form Kestrun's ConvertTo-TimeSpan takes. */
 export function timeSpanParameter<const R extends boolean = false, const A extends string = never>(
   options: CommonOptions<R, A> = {},
 ): Parameter<number, number | string, R, A> {
-  return parameter(options, (value, psName) => {
+  return parameter(options, { typeName: 'System.TimeSpan' }, (value, psName) => {
     try {
       return convertToTimeSpanMs(value);
     } catch (error) {

@@ -5,3 +5,6 @@ import type { ServerReference } from './resolve-server.ts';
 export function isServerReference(value: unknown): value is ServerReference {
   return typeof value === 'string' || isServerDefinition(value);
 }
+
+/** How cmdlets pick the server when `server` is left out, as the cmdlet reference says it. */
+export const SERVER_DEFAULT = 'the server handling the current request, else the default server';
