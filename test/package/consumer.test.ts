@@ -51,6 +51,12 @@ describe('the packed package in a fresh project (npm pack, then npm install of t
     expect(await countTwice(server)).to.deep.equal([1, 2]);
   });
 
+  it("runs the README's first server as it is written, over HTTPS with a self-signed certificate", async () => {
+    server = await startProcess('readme-server.mjs', process.execPath, ['readme-server.mjs'], { cwd: project.dir });
+    expect(server.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(await countTwice(server)).to.deep.equal([1, 2]);
+  });
+
   it('type-checks a .ts consumer (NodeNext, strict, skipLibCheck false) with 0 errors, declarations included', async () => {
     const result = await typeCheck(project.dir);
     const errors = result.output.split('\n').filter((line) => line.includes('error TS'));

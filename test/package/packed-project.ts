@@ -39,6 +39,14 @@ async function installedVersion(name: string): Promise<string> {
   return manifest.version;
 }
 
+/** The README's first server, on a free port instead of 5000, so the guide's own code is what runs. */
+async function readmeServer(): Promise<string> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const block = /A complete server, `server\.mjs`[^`]*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined || !block.includes('port: 5000')) throw new Error("README.md lost its first server (`server.mjs` on port 5000).");
+  return block.replace('port: 5000', 'port: 0');
+}
+
 /**
  * Packs this repository as `npm pack` does for a release (its prepare script builds dist/), then installs the
  * tarball into a fresh project beside TypeScript, @types/node and tsx, as a user's project would have them.
@@ -51,6 +59,7 @@ export async function packAndInstall(): Promise<PackedProject> {
   await cp(FIXTURES, dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+  await writeFile(join(dir, 'readme-server.mjs'), await readmeServer());
   const tools = await Promise.all(['typescript', '@types/node', 'tsx'].map(async (name) => `${name}@${await installedVersion(name)}`));
   await npm(dir, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...tools]);
   return { dir, tarball, remove: () => rm(base, { recursive: true, force: true }) };

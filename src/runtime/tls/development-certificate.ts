@@ -2,9 +2,8 @@
  * The certificate Add-KrEndpoint -SelfSignedCert serves: a fresh, untrusted root CA and a localhost leaf it
  * issues, as Kestrun's CertificateManager.CreateDevelopmentCertificate makes them.
  *
- * Built on @peculiar/x509 rather than selfsigned: selfsigned 5 can sign with a CA and mark extensions critical,
- * but it emits only basicConstraints, keyUsage, extKeyUsage and subjectAltName, so it cannot write the
- * SubjectKeyIdentifier and AuthorityKeyIdentifier that Kestrun's certificates carry.
+ * Built on @peculiar/x509 rather than selfsigned, which cannot write the SubjectKeyIdentifier and
+ * AuthorityKeyIdentifier that Kestrun's certificates carry (docs/deviations.md, Certificates).
  *
  * Only the leaf is served (`cert`), as in Kestrun: the root is a trust anchor, and a client that does not
  * already trust it gains nothing from receiving it in the handshake.
@@ -37,9 +36,8 @@ export interface DevelopmentCertificate {
 type KeyAlgorithm = webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams;
 
 /**
- * Kestrun uses RSA-2048. P-256 is a deliberate deviation: generating two RSA-2048 keys costs a noticeable
- * fraction of a second on every start, a P-256 pair costs about a millisecond, and every TLS client in use
- * accepts it. Swapping in `{ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent, hash }` restores parity.
+ * Kestrun uses RSA-2048; P-256 keys are far quicker to generate on every start and every TLS client accepts them.
+ * Swapping in `{ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent, hash }` restores parity.
  */
 const DEVELOPMENT_KEY_ALGORITHM: KeyAlgorithm = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNATURE_HASH = 'SHA-256';
