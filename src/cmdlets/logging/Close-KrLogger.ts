@@ -4,6 +4,7 @@ import { closeAllLoggers } from '../../runtime/logging/logger-manager.ts';
 /**
  * Close-KrLogger: flushes and closes every registered logger.
  * @example
- * process.once('SIGTERM', () => void closeKrLogger());
+ * await startKrServer(); // resolves once the server has stopped
+ * await closeKrLogger();
  */
 export const closeKrLogger = defineAsyncCmdlet('Close-KrLogger', {}, () => closeAllLoggers());

@@ -39,7 +39,7 @@ function isMemoryCacheOptions(value: unknown): value is MemoryDistributedCacheOp
 export const addKrSessionParameters = {
   server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   options: inParameterSets(['Options'], typedParameter(SESSION_OPTIONS.matches, 'Microsoft.AspNetCore.Builder.SessionOptions', { mandatory: true })),
-  cookie: inParameterSets(['Items'], typedParameter(isCookieBuilder, 'Microsoft.AspNetCore.Http.CookieBuilder', { defaultValue: '.AspNetCore.Session, HttpOnly, SameSite Lax' })),
+  cookie: inParameterSets(['Items'], typedParameter(isCookieBuilder, 'Microsoft.AspNetCore.Http.CookieBuilder', { defaultValue: '.AspNetCore.Session, path /, HttpOnly, SameSite Lax, SecurePolicy None' })),
   idleTimeout: inParameterSets(['Items'], intParameter({ min: 1, defaultValue: '1200 (seconds)' })),
   ioTimeout: inParameterSets(['Items'], intParameter({ min: 1, psName: 'IOTimeout', defaultValue: '60 (seconds)' })),
   noDistributedMemoryCache: switchParameter(),
