@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { exportedCmdlets, REFERENCE_DIRECTORY, renderCmdletReference } from '../../tools/cmdlet-reference.ts';
+import { renderCmdletPage } from '../../tools/cmdlet-reference/render.ts';
 
 describe('docs/cmdlets (the generated cmdlet reference)', () => {
   const pages = renderCmdletReference();
@@ -35,5 +36,17 @@ describe('docs/cmdlets (the generated cmdlet reference)', () => {
     const route = pages.get('Add-KrMapRoute.md') ?? '';
     expect(route).to.match(/\| `verbs` \|[^\n]*`Get`, `Head`, `Post`[^\n]*\| `method` \|/);
     expect(route).to.match(/\| `scriptBlock` \|[^\n]*\| yes \|/);
+  });
+
+  it('renders a declared field it does not know (a position, say) as a column, and descriptions when there are any', () => {
+    const entry = exportedCmdlets().find((candidate) => candidate.declaration.name === 'Set-KrSessionString');
+    const declared = entry?.declaration.parameters.key;
+    if (entry === undefined || declared === undefined) throw new Error('Set-KrSessionString and its key are not exported');
+    const key = { ...declared, position: 0, description: 'The session key.' };
+    const parameters = { ...entry.declaration.parameters, key };
+    const page = renderCmdletPage({ ...entry, declaration: { ...entry.declaration, parameters } });
+    expect(page).to.include('| Parameter sets | position | Description |');
+    expect(page).to.match(/\| `key` \|[^\n]*\| all \| 0 \| The session key\. \|/);
+    expect(pages.get('Set-KrSessionString.md')).to.not.include('position');
   });
 });

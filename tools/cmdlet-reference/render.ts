@@ -55,7 +55,9 @@ function parameterTable(entry: CmdletEntry): string[] {
   const parameters = Object.entries(entry.declaration.parameters);
   if (parameters.length === 0) return ['None.'];
   const extras = extraFields(entry);
-  const heading = ['Parameter', 'PowerShell', 'Type', 'Mandatory', 'Default', 'Accepts', 'Aliases', 'Parameter sets', ...extras, 'Description'];
+  const described = parameters.some(([, parameter]) => parameter.description !== undefined);
+  const heading = ['Parameter', 'PowerShell', 'Type', 'Mandatory', 'Default', 'Accepts', 'Aliases', 'Parameter sets', ...extras];
+  if (described) heading.push('Description');
   const rows = parameters.map(([key, parameter]) => {
     const fields = parameter as unknown as Record<string, unknown>;
     return [
@@ -68,7 +70,7 @@ function parameterTable(entry: CmdletEntry): string[] {
       parameter.aliases.map(code).join(', '),
       parameter.sets === undefined ? 'all' : parameter.sets.join(', '),
       ...extras.map((extra) => (fields[extra] === undefined ? '' : cell(renderValue(fields[extra])))),
-      cell(parameter.description ?? ''),
+      ...(described ? [cell(parameter.description ?? '')] : []),
     ];
   });
   return [row(heading), row(heading.map(() => '---')), ...rows.map(row)];
