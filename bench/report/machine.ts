@@ -44,12 +44,18 @@ function cpuModel(): string {
   return line?.split(':')[1]?.trim() ?? 'unknown';
 }
 
+/** The bench's servers find the peers in bench/node_modules and the rest in the repository's, as Node looks them up. */
+const MODULE_DIRECTORIES = [join(REPOSITORY_ROOT, 'bench', 'node_modules'), join(REPOSITORY_ROOT, 'node_modules')];
+
 function installedVersion(name: string): string {
-  try {
-    const manifest: unknown = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
-    const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
-    return typeof version === 'string' ? version : 'unknown';
-  } catch {
-    return 'not installed';
+  for (const directory of MODULE_DIRECTORIES) {
+    try {
+      const manifest: unknown = JSON.parse(readFileSync(join(directory, name, 'package.json'), 'utf8'));
+      const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
+      return typeof version === 'string' ? version : 'unknown';
+    } catch {
+      // Not in this directory: look in the next.
+    }
   }
+  return 'not installed';
 }
