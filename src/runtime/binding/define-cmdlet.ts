@@ -1,6 +1,21 @@
 import { createBinder } from './bind-parameters.ts';
 import type { BindingOptions, BoundParameters, CmdletInput, ParameterSchema, RequiredKeys } from './bind-parameters.ts';
 
+/** What a cmdlet declares, as `kestrun-ts convert` reads it to check a .ps1's calls against the binder's own schema. */
+export interface CmdletDeclaration {
+  readonly name: string;
+  readonly schema: ParameterSchema;
+  /** The cmdlet returns a promise, which a converted script awaits. */
+  readonly async: boolean;
+}
+
+const declarations = new WeakMap<object, CmdletDeclaration>();
+
+/** The declaration of a function made by defineCmdlet or defineAsyncCmdlet; undefined for anything else. */
+export function cmdletDeclaration(candidate: unknown): CmdletDeclaration | undefined {
+  return typeof candidate === 'function' ? declarations.get(candidate) : undefined;
+}
+
 /** A cmdlet whose parameters are all optional may be called with no argument at all, as in PowerShell. */
 export type CmdletArguments<S extends ParameterSchema> = [RequiredKeys<S>] extends [never]
   ? [input?: CmdletInput<S>]
@@ -20,6 +35,7 @@ export function defineCmdlet<S extends ParameterSchema, R>(
   // One named parameter rather than a rest array: route cmdlets are called on every request, and the array was an
   // allocation per call.
   const cmdlet = (input?: CmdletInput<S>): R => body(bind(input));
+  declarations.set(cmdlet, { name, schema, async: false });
   return cmdlet as (...args: CmdletArguments<S>) => R;
 }
 
@@ -41,5 +57,6 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
       return Promise.reject(error);
     }
   };
+  declarations.set(cmdlet, { name, schema, async: true });
   return cmdlet as (...args: CmdletArguments<S>) => Promise<R>;
 }

@@ -16,6 +16,12 @@ export interface Parameter<T, I = T, R extends boolean = boolean, A extends stri
   readonly sets: readonly string[] | undefined;
   /** Mandatory strings reject '' as PowerShell's mandatory binding does, unless this is set. */
   readonly allowEmptyString: boolean;
+  /** PowerShell's Position=N: the converter binds the Nth unnamed argument of a .ps1 call to it. */
+  readonly position: number | undefined;
+  /** ValueFromPipeline: what a .ps1 pipes into the cmdlet binds here. */
+  readonly fromPipeline: boolean;
+  /** A [switch]: present means true, and it never takes the next token of a .ps1 call as its value. */
+  readonly isSwitch: boolean;
   /** Converts and validates; throws ConversionFailure with the PowerShell wording, without the parameter name. */
   readonly convert: (value: unknown, psName: string) => T;
   /** Phantom member carrying the input type; never set at run time. */
@@ -39,12 +45,15 @@ interface CommonOptions<R extends boolean, A extends string> {
   readonly mandatory?: R;
   readonly aliases?: readonly A[];
   readonly psName?: string;
+  readonly position?: number;
+  readonly fromPipeline?: boolean;
 }
 
 function parameter<T, I, R extends boolean, A extends string>(
   options: CommonOptions<R, A>,
   convert: (value: unknown, psName: string) => T,
   allowEmptyString = false,
+  isSwitch = false,
 ): Parameter<T, I, R, A> {
   return Object.freeze({
     mandatory: (options.mandatory ?? false) as R,
@@ -52,6 +61,9 @@ function parameter<T, I, R extends boolean, A extends string>(
     psName: options.psName,
     sets: undefined,
     allowEmptyString,
+    position: options.position,
+    fromPipeline: options.fromPipeline ?? false,
+    isSwitch,
     convert,
   });
 }
@@ -155,13 +167,18 @@ export function stringArrayParameter<const R extends boolean = false, const A ex
 export function switchParameter<const A extends string = never>(
   options: CommonOptions<false, A> = {},
 ): Parameter<boolean, boolean, false, A> {
-  return parameter(options, (value, psName) => {
-    if (typeof value === 'boolean') return value;
-    if (value === 0 || value === 1) return value === 1;
-    throw new ConversionFailure(
-      `Cannot process argument transformation on parameter '${psName}'. Cannot convert value "${describeValue(value)}" to type "System.Management.Automation.SwitchParameter". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`,
-    );
-  });
+  return parameter(
+    options,
+    (value, psName) => {
+      if (typeof value === 'boolean') return value;
+      if (value === 0 || value === 1) return value === 1;
+      throw new ConversionFailure(
+        `Cannot process argument transformation on parameter '${psName}'. Cannot convert value "${describeValue(value)}" to type "System.Management.Automation.SwitchParameter". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.`,
+      );
+    },
+    false,
+    true,
+  );
 }
 
 function enumMember<E extends string>(value: unknown, psName: string, members: readonly E[], typeName: string): E {
