@@ -20,7 +20,7 @@ export interface ChainResult {
 /** A command argument: a bareword is a string, a comma list an array, anything else an expression. */
 function argumentValue(cx: ConvertContext, node: Node): Expr {
   if (node.type === 'generic_token') return expr(stringLiteral(node.text), 'string');
-  if (node.type === 'array_literal_expression') {
+  if (node.type === 'array_literal_expression' || node.type === 'bareword_argument_list') {
     return expr(`[${parts(node).map((item) => argumentValue(cx, item).code).join(', ')}]`, 'array');
   }
   if (node.type === 'unary_expression' && parts(node).length === 1) return argumentValue(cx, parts(node)[0] as Node);

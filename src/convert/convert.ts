@@ -62,8 +62,7 @@ function importLines(cx: ConvertContext): string[] {
 
 /** Converts a Kestrun .ps1 to a kestrun-ts .ts script of the same shape; throws ConversionError listing every refusal. */
 export async function convertPowerShell(source: string, file = 'script.ps1'): Promise<string> {
-  const tree = await parsePowerShell(source);
-  const root = tree.rootNode;
+  const root = (await parsePowerShell(source)).rootNode;
   const table = converters();
   const cx = new ConvertContext(source, countAssignments(root), table);
   (table as Converters & { bind(value: ConvertContext): void }).bind(cx);

@@ -35,6 +35,11 @@ export function staticCall(cx: ConvertContext, node: Node, type: string, method:
   throw cx.refuse(node, `The static method [${type}]::${method}() is not supported by kestrun-ts convert.`);
 }
 
+/** A cmdlet's result (a query parameter, a session string) is taken for a string that may be $null; tsc checks it. */
+function asString(value: Expr): Expr {
+  return value.type === 'unknown' ? { ...value, type: 'string', nullable: true } : value;
+}
+
 const URI_MEMBERS: Readonly<Record<string, (uri: string) => string>> = {
   host: (uri) => `${uri}.hostname`,
   port: (uri) => `${uri}.port`,
@@ -44,7 +49,8 @@ const URI_MEMBERS: Readonly<Record<string, (uri: string) => string>> = {
 };
 
 /** `$x.Member`, by what the converter knows `$x` to be. */
-export function instanceMember(cx: ConvertContext, node: Node, target: Expr, member: string): Expr {
+export function instanceMember(cx: ConvertContext, node: Node, value: Expr, member: string): Expr {
+  const target = asString(value);
   const name = member.toLowerCase();
   const base = operand(target, Precedence.postfix);
   if ((target.type === 'string' || target.type === 'array') && (name === 'length' || (name === 'count' && target.type === 'array'))) {
@@ -68,7 +74,8 @@ const STRING_METHODS: Readonly<Record<string, { readonly ts: string; readonly ar
 };
 
 /** `$x.Method(args)`: the string methods Kestrun scripts use, and ConfigurationOptions' `.EndPoints.Add()`. */
-export function instanceCall(cx: ConvertContext, node: Node, target: Expr, method: string, args: readonly Expr[]): Expr {
+export function instanceCall(cx: ConvertContext, node: Node, value: Expr, method: string, args: readonly Expr[]): Expr {
+  const target = asString(value);
   const name = method.toLowerCase();
   const base = operand(target, Precedence.postfix);
   const stringMethod = STRING_METHODS[name];

@@ -187,5 +187,5 @@ function elementAccess(cx: ConvertContext, node: Node): Expr {
   if (target.type !== 'array' || index.type !== 'number') {
     throw cx.refuse(node, 'Only indexing an array by a number is supported by kestrun-ts convert.');
   }
-  return expr(`${operand(target, Precedence.postfix)}[${index.code}]`, 'unknown', Precedence.postfix, true);
+  return expr(`${operand(target, Precedence.postfix)}${target.nullable ? '?.' : ''}[${index.code}]`, 'unknown', Precedence.postfix, true);
 }

@@ -16,8 +16,11 @@ function equality(left: Expr, right: Expr, negated: boolean): Expr {
   if (right.type === 'null') return nullTest(left, negated);
   const op = negated ? '!==' : '===';
   if (left.type === 'string' || right.type === 'string') {
-    const lower = (side: Expr): string =>
-      /^'[^'\\]*'$/.test(side.code) ? side.code.toLowerCase() : `${operand(side, Precedence.postfix)}${side.nullable ? '?' : ''}.toLowerCase()`;
+    const lower = (side: Expr): string => {
+      if (/^'[^'\\]*'$/.test(side.code)) return side.code.toLowerCase();
+      if (side.code.endsWith('.toLowerCase()')) return side.code;
+      return `${operand(side, Precedence.postfix)}${side.nullable ? '?' : ''}.toLowerCase()`;
+    };
     return expr(`${lower(left)} ${op} ${lower(right)}`, 'boolean', Precedence.equality);
   }
   return expr(`${operand(left, Precedence.relational)} ${op} ${operand(right, Precedence.relational)}`, 'boolean', Precedence.equality);

@@ -4,7 +4,7 @@ import type { ConvertContext, Expr } from './context.ts';
 import { ConstructRefused } from './diagnostics.ts';
 import type { Node } from './parser.ts';
 import { convertComment, indentTail } from './render.ts';
-import { declareVariable, variableName } from './variables.ts';
+import { declareVariable, tsNameFor, variableName } from './variables.ts';
 
 /** Statement lists nested in a list (the grammar groups them) are read as one list. */
 function flatten(nodes: readonly Node[]): Node[] {
@@ -15,25 +15,27 @@ function flatten(nodes: readonly Node[]): Node[] {
 export function convertStatements(cx: ConvertContext, nodes: readonly Node[]): string[] {
   const lines: string[] = [];
   let previousEnd: number | undefined;
+  let blankLine = false;
+  const emit = (output: readonly string[]): void => {
+    if (output.length === 0) return;
+    if (blankLine && lines.length > 0) lines.push('');
+    blankLine = false;
+    lines.push(...output);
+  };
   for (const node of flatten(nodes)) {
     if (node.type === 'empty_statement') continue;
     if (node.type === 'comment' && previousEnd === node.startPosition.row && lines.length > 0) {
       appendTrailingComment(lines, convertComment(node.text));
       continue;
     }
-    if (previousEnd !== undefined && node.startPosition.row > previousEnd + 1 && lines.at(-1) !== '') lines.push('');
+    blankLine ||= previousEnd !== undefined && node.startPosition.row > previousEnd + 1;
     previousEnd = node.endPosition.row;
-    if (node.type === 'comment') {
-      lines.push(...convertComment(node.text).split('\n'));
-      continue;
-    }
     try {
-      lines.push(...statement(cx, node).flatMap((line) => line.split('\n')));
+      emit(node.type === 'comment' ? convertComment(node.text).split('\n') : statement(cx, node).flatMap((line) => line.split('\n')));
     } catch (error) {
       if (!(error instanceof ConstructRefused)) throw error;
     }
   }
-  while (lines.at(-1) === '') lines.pop();
   return lines;
 }
 
@@ -88,7 +90,7 @@ function assignment(cx: ConvertContext, node: Node): string {
   const operator = operatorNode.text;
   if (!['=', '+=', '-=', '*=', '/='].includes(operator)) throw cx.refuse(operatorNode, `The assignment operator '${operator}' is not supported by kestrun-ts convert.`);
   const target = parts(leftNode)[0]?.type === 'unary_expression' ? (parts(parts(leftNode)[0] as Node)[0] ?? leftNode) : leftNode;
-  const value = assignedValue(cx, valueNode);
+  const value = valueOrDeclare(cx, valueNode, target);
   if (target.type !== 'variable') {
     const left = cx.convert.expression(target);
     return `${left.code} ${operator} ${indentTail(value.code, '')};`;
@@ -107,6 +109,19 @@ function assignment(cx: ConvertContext, node: Node): string {
   const variable = declareVariable(cx, name, value);
   const annotation = value.annotation === undefined ? '' : `: ${value.annotation}`;
   return `${variable.assignments > 1 ? 'let' : 'const'} ${variable.tsName}${annotation} = ${value.code};`;
+}
+
+/** The assigned value; when it is refused, the variable is still declared so that its uses add no second error. */
+function valueOrDeclare(cx: ConvertContext, valueNode: Node, target: Node): Expr {
+  try {
+    return assignedValue(cx, valueNode);
+  } catch (error) {
+    const name = target.type === 'variable' ? variableName(target) : undefined;
+    if (error instanceof ConstructRefused && name !== undefined && cx.scope.variables.get(name.toLowerCase()) === undefined) {
+      declareVariable(cx, name, expr(tsNameFor(name), 'unknown', undefined, true));
+    }
+    throw error;
+  }
 }
 
 interface Clause {
