@@ -30,6 +30,10 @@ function resolveName(cx: ConvertContext, cmdlet: CatalogCmdlet, token: Node, nam
   return undefined;
 }
 
+function isScriptBlock(node: Node): boolean {
+  return node.type === 'unary_expression' && parts(node)[0]?.type === 'script_block_expression';
+}
+
 interface Scan {
   readonly bound: BoundArgument[];
   readonly positional: Node[];
@@ -54,6 +58,9 @@ function bindNamed(cx: ConvertContext, cmdlet: CatalogCmdlet, elements: readonly
     const parameter = resolveName(cx, cmdlet, element, name);
     if (parameter === undefined) {
       scan.failed = true;
+      // Its value goes with it, rather than being reported again as a stray positional argument.
+      const next = elements[index + 1];
+      if (next !== undefined && next.type !== 'command_parameter' && next.type !== 'comment' && next.type !== 'script_block_expression' && !isScriptBlock(next)) index++;
       continue;
     }
     if (scan.bound.some((argument) => argument.parameter === parameter)) {

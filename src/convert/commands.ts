@@ -4,6 +4,7 @@ import { bindArguments, pipelineParameter } from './command-arguments.ts';
 import type { BoundArgument } from './command-arguments.ts';
 import { expr, parts, Precedence } from './context.ts';
 import type { ConvertContext, Expr } from './context.ts';
+import { ConstructRefused } from './diagnostics.ts';
 import type { Node } from './parser.ts';
 import { convertComment, indentTail, renderObject } from './render.ts';
 import type { Property } from './render.ts';
@@ -33,10 +34,26 @@ function property(cx: ConvertContext, argument: BoundArgument): Property {
   return { key: argument.parameter.key, value, leadingComments: [], ...comment };
 }
 
+/** A call that cannot bind still has its arguments converted, so that a script block's own refusals are listed too. */
+function reportInnerRefusals(cx: ConvertContext, command: Node): void {
+  const elements = parts(command).find((child) => child.type === 'command_elements');
+  for (const element of elements === undefined ? [] : parts(elements)) {
+    if (element.type === 'command_parameter' || element.type === 'comment') continue;
+    try {
+      argumentValue(cx, element);
+    } catch (error) {
+      if (!(error instanceof ConstructRefused)) throw error;
+    }
+  }
+}
+
 /** A kestrun-ts cmdlet call: `name({ key: value })`, awaited when the cmdlet is async, or a method on a piped value. */
 function cmdletCall(cx: ConvertContext, cmdlet: CatalogCmdlet, command: Node, piped: Expr | undefined, newLine: boolean): Expr {
   const bound = bindArguments(cx, cmdlet, command, piped !== undefined);
-  if (bound === undefined) throw cx.refuse(command, `The call to ${cmdlet.psName} cannot be converted.`);
+  if (bound === undefined) {
+    reportInnerRefusals(cx, command);
+    throw new ConstructRefused(`The call to ${cmdlet.psName} cannot be converted.`);
+  }
   const properties = bound.map((argument) => property(cx, argument));
   const chained = piped !== undefined && cmdlet.pipelineMethod;
   if (piped !== undefined && !chained) {
@@ -52,7 +69,8 @@ function cmdletCall(cx: ConvertContext, cmdlet: CatalogCmdlet, command: Node, pi
   return expr(`await ${call}`, 'unknown', Precedence.unary, true);
 }
 
-const NOT_RECOGNIZED = 'is not recognized as a name of a cmdlet, function, script file, or executable program.';
+const NOT_RECOGNIZED =
+  'is not recognized as a name of a cmdlet, function, script file, or executable program. kestrun-ts convert knows the kestrun-ts cmdlets, Write-Host, Write-Error, hostname and | Out-Null.';
 
 /** Write-Host, Write-Error and hostname: the built-ins Kestrun's tutorials use beside the cmdlets. */
 function builtin(cx: ConvertContext, name: string, command: Node): Expr | undefined {

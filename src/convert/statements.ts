@@ -104,6 +104,7 @@ function assignment(cx: ConvertContext, node: Node): string {
   }
   if (operator !== '=') throw cx.refuse(target, `The variable '$${name}' cannot be retrieved because it has not been set.`);
   if (cx.blockDepth > 0) {
+    declareVariable(cx, name, value);
     throw cx.refuse(target, `'$${name}' is first set inside a block; kestrun-ts convert needs it set before the block (or the if used as an expression).`);
   }
   const variable = declareVariable(cx, name, value);

@@ -19,6 +19,8 @@ export interface ScriptProcess {
 }
 
 export interface StartOptions {
+  /** What node runs after `--import tsx`; `scripts/<script>` by default (the converter's tests run its CLI). */
+  readonly entry?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
@@ -34,7 +36,8 @@ function exitCode(child: ChildProcess): Promise<number | null> {
  * its `Now listening on:` line: the readiness signal, so no test sleeps.
  */
 export function startScript(script: string, options: StartOptions = {}): Promise<ScriptProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, '--port', '0', ...(options.args ?? [])], {
+  const entry = options.entry ?? [`scripts/${script}`];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...entry, '--port', '0', ...(options.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
