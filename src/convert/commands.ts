@@ -95,7 +95,8 @@ function command(cx: ConvertContext, node: Node, piped: Expr | undefined, newLin
   const nameNode = parts(node).find((child) => child.type === 'command_name');
   const name = nameNode?.text ?? '';
   if (nameNode === undefined || !/^[A-Za-z][\w-]*$/.test(name)) {
-    throw cx.refuse(node, `Invoking '${nameNode?.text ?? node.text}' (a path, & or dot-sourcing) is not supported by kestrun-ts convert.`);
+    const invokes = /^[&.]\s|[\\/]/.test(node.text);
+    throw cx.refuse(node, invokes ? `Invoking '${node.text}' (a path, & or dot-sourcing) is not supported by kestrun-ts convert.` : `The command '${name || node.text}' is not supported by kestrun-ts convert.`);
   }
   const cmdlet = findCmdlet(name);
   if (cmdlet !== undefined) return cmdletCall(cx, cmdlet, node, piped, newLine);

@@ -38,15 +38,15 @@ function converters(): Converters {
 
 /** Syntax errors first: a tree with ERROR or MISSING nodes is not converted at all. */
 function syntaxErrors(cx: ConvertContext, root: Node): void {
+  if (!root.hasError) return;
+  const before = cx.diagnostics.list.length;
   const visit = (node: Node): void => {
     if (node.isMissing) cx.refuse(node, `Syntax error: missing '${node.type}'.`);
     else if (node.type === 'ERROR') cx.refuse(node, `Syntax error: PowerShell cannot parse '${node.text.split('\n')[0]?.slice(0, 40) ?? ''}'.`);
-    else for (const child of node.children) if (child !== null && child.hasError) visit(child);
-    if (node.type !== 'ERROR' && node.hasError && node.children.every((child) => child === null || !child.hasError) && !node.isMissing) {
-      cx.refuse(node, 'Syntax error.');
-    }
+    else for (const child of node.children) if (child !== null && (child.hasError || child.isMissing)) visit(child);
   };
-  if (root.hasError) visit(root);
+  visit(root);
+  if (cx.diagnostics.list.length === before) cx.refuse(root, 'Syntax error.');
 }
 
 function importLines(cx: ConvertContext): string[] {
