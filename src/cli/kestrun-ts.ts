@@ -123,5 +123,7 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
 
 // npm links bin scripts, and Node runs the link's target: compare real paths.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  // A script that ran sets its own exit code; only a failure of this command's own overrides it.
+  if (code !== EXIT_OK) process.exitCode = code;
 }

@@ -53,7 +53,8 @@ function bindNamed(cx: ConvertContext, cmdlet: CatalogCmdlet, elements: readonly
       scan.positional.push(element);
       continue;
     }
-    const colon = element.text.endsWith(':');
+    // `-Name:value`: the grammar puts the colon in the separator after the name.
+    const colon = element.text.endsWith(':') || element.nextSibling?.text.startsWith(':') === true;
     const name = element.text.replace(/^-/, '').replace(/:$/, '');
     const parameter = resolveName(cx, cmdlet, element, name);
     if (parameter === undefined) {
