@@ -92,12 +92,15 @@ export class ConvertContext {
   /** Depth of if blocks in the current scope: a variable first set inside one would be block-scoped in TypeScript. */
   blockDepth = 0;
 
+  readonly convert: Converters;
+
   constructor(
     readonly source: string,
     scriptAssignments: ReadonlyMap<string, number>,
-    readonly convert: Converters,
+    converters: (cx: ConvertContext) => Converters,
   ) {
     this.scope = new Scope(undefined, scriptAssignments);
+    this.convert = converters(this);
   }
 
   refuse(node: Node, reason: string): Error {

@@ -13,27 +13,20 @@ import { convertStatements } from './statements.ts';
 /** The module a converted script imports its cmdlets from. */
 export const PACKAGE_NAME = 'kestrun-ts';
 
-function converters(): Converters {
-  let context: ConvertContext | undefined;
-  const cx = (): ConvertContext => context as ConvertContext;
-  const table: Converters = {
-    expression: (node) => convertExpression(cx(), node),
+function converters(cx: ConvertContext): Converters {
+  return {
+    expression: (node) => convertExpression(cx, node),
     value: (node) => {
-      if (node.type !== 'pipeline' && node.type !== 'pipeline_chain') return convertExpression(cx(), node);
+      if (node.type !== 'pipeline' && node.type !== 'pipeline_chain') return convertExpression(cx, node);
       const chain = node.type === 'pipeline' ? parts(node)[0] : node;
-      if (chain?.type !== 'pipeline_chain') throw cx().refuse(node, 'An assignment used as a value is not supported by kestrun-ts convert.');
-      const result = convertChain(cx(), chain);
-      if (result.discarded) throw cx().refuse(node, '| Out-Null used as a value is not supported by kestrun-ts convert.');
+      if (chain?.type !== 'pipeline_chain') throw cx.refuse(node, 'An assignment used as a value is not supported by kestrun-ts convert.');
+      const result = convertChain(cx, chain);
+      if (result.discarded) throw cx.refuse(node, '| Out-Null used as a value is not supported by kestrun-ts convert.');
       return result.value;
     },
-    statements: (nodes) => convertStatements(cx(), nodes),
-    scriptBlock: (node) => convertScriptBlock(cx(), node),
+    statements: (nodes) => convertStatements(cx, nodes),
+    scriptBlock: (node) => convertScriptBlock(cx, node),
   };
-  return Object.assign(table, {
-    bind(value: ConvertContext) {
-      context = value;
-    },
-  });
 }
 
 /** Syntax errors first: a tree with ERROR or MISSING nodes is not converted at all. */
@@ -62,10 +55,16 @@ function importLines(cx: ConvertContext): string[] {
 
 /** Converts a Kestrun .ps1 to a kestrun-ts .ts script of the same shape; throws ConversionError listing every refusal. */
 export async function convertPowerShell(source: string, file = 'script.ps1'): Promise<string> {
-  const root = (await parsePowerShell(source)).rootNode;
-  const table = converters();
-  const cx = new ConvertContext(source, countAssignments(root), table);
-  (table as Converters & { bind(value: ConvertContext): void }).bind(cx);
+  const tree = await parsePowerShell(source);
+  try {
+    return convertTree(tree.rootNode, source, file);
+  } finally {
+    tree.delete(); // the tree lives in the WebAssembly heap, not in JavaScript's
+  }
+}
+
+function convertTree(root: Node, source: string, file: string): string {
+  const cx = new ConvertContext(source, countAssignments(root), converters);
   syntaxErrors(cx, root);
   if (cx.diagnostics.list.length > 0) throw new ConversionError(file, cx.diagnostics.list);
   const nodes = parts(root);
