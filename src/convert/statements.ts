@@ -3,7 +3,7 @@ import { expr, operand, parts, Precedence } from './context.ts';
 import type { ConvertContext, Expr } from './context.ts';
 import { ConstructRefused } from './diagnostics.ts';
 import type { Node } from './parser.ts';
-import { convertComment, indentTail } from './render.ts';
+import { convertComment } from './render.ts';
 import { declareVariable, tsNameFor, variableName } from './variables.ts';
 
 /** Statement lists nested in a list (the grammar groups them) are read as one list. */
@@ -93,7 +93,7 @@ function assignment(cx: ConvertContext, node: Node): string {
   const value = valueOrDeclare(cx, valueNode, target);
   if (target.type !== 'variable') {
     const left = cx.convert.expression(target);
-    return `${left.code} ${operator} ${indentTail(value.code, '')};`;
+    return `${left.code} ${operator} ${value.code};`;
   }
   const name = variableName(target);
   if (/[:]/.test(name) || /^(true|false|null|context)$/i.test(name)) throw cx.refuse(target, `Assigning '$${name}' is not supported by kestrun-ts convert.`);
