@@ -56,10 +56,9 @@ function cmdletCall(cx: ConvertContext, cmdlet: CatalogCmdlet, command: Node, pi
   }
   const properties = bound.map((argument) => property(cx, argument));
   const chained = piped !== undefined && cmdlet.pipelineMethod;
-  if (piped !== undefined && !chained) {
-    const target = pipelineParameter(cmdlet);
-    if (target !== undefined) properties.push({ key: target.key, value: piped.code, leadingComments: [] });
-  } else if (!chained) cx.kestrunImports.add(cmdlet.exportName);
+  if (!chained) cx.kestrunImports.add(cmdlet.exportName);
+  const target = piped !== undefined && !chained ? pipelineParameter(cmdlet) : undefined;
+  if (target !== undefined && piped !== undefined) properties.push({ key: target.key, value: piped.code, leadingComments: [] });
   const head = chained ? `${piped.code}${newLine ? '\n  ' : ''}.${cmdlet.exportName}` : cmdlet.exportName;
   const continued = command.startPosition.row !== command.endPosition.row && properties.length > 1;
   const args = properties.length === 0 ? '' : renderObject(properties, continued, head.length - head.lastIndexOf('\n') + 1);

@@ -21,6 +21,12 @@ describe('kestrun-ts convert: constructs one at a time', () => {
     );
   });
 
+  it('imports a cmdlet that a value is piped into, and drops | Out-Null', async () => {
+    expect(await convertPowerShell("@{ a = 1 } | Write-KrJsonResponse -StatusCode 201\nNew-KrServer -Name 'x' -PassThru | Out-Null\n")).to.equal(
+      "import { newKrServer, writeKrJsonResponse } from 'kestrun-ts';\n\nwriteKrJsonResponse({ statusCode: 201, inputObject: { a: 1 } });\nnewKrServer({ name: 'x', passThru: true });\n",
+    );
+  });
+
   it('keeps one blank line for several, and a comment after a statement on its line', async () => {
     expect(await body("# one\n\n\n\nEnable-KrConfiguration   # two\n")).to.equal('// one\n\nenableKrConfiguration(); // two');
   });
