@@ -55,9 +55,11 @@ function importLines(cx: ConvertContext): string[] {
 
 /** Converts a Kestrun .ps1 to a kestrun-ts .ts script of the same shape; throws ConversionError listing every refusal. */
 export async function convertPowerShell(source: string, file = 'script.ps1'): Promise<string> {
-  const tree = await parsePowerShell(source);
+  // Windows line endings become \n: lines and columns are unchanged, and comments and here-strings carry no \r.
+  const text = source.replace(/\r\n?/g, '\n');
+  const tree = await parsePowerShell(text);
   try {
-    return convertTree(tree.rootNode, source, file);
+    return convertTree(tree.rootNode, text, file);
   } finally {
     tree.delete(); // the tree lives in the WebAssembly heap, not in JavaScript's
   }

@@ -27,6 +27,11 @@ describe('kestrun-ts convert: constructs one at a time', () => {
     );
   });
 
+  it('converts a script with Windows line endings as the same script with \\n', async () => {
+    const source = "<#\n  Header\n#>\n$text = @'\nline\n'@\nWrite-Host $text # said\n";
+    expect(await convertPowerShell(source.replace(/\n/g, '\r\n'))).to.equal(await convertPowerShell(source));
+  });
+
   it('keeps one blank line for several, and a comment after a statement on its line', async () => {
     expect(await body("# one\n\n\n\nEnable-KrConfiguration   # two\n")).to.equal('// one\n\nenableKrConfiguration(); // two');
   });
