@@ -80,6 +80,8 @@ export interface Converters {
   statements(nodes: readonly Node[]): string[];
   /** A script block as an arrow function. */
   scriptBlock(node: Node): Expr;
+  /** An if statement used as a value. */
+  ifExpression(node: Node): Expr;
 }
 
 /** Everything one conversion shares: the source, the refusals, the imports it needs and the current scope. */

@@ -8,7 +8,7 @@ import { parsePowerShell } from './parser.ts';
 import type { Node } from './parser.ts';
 import { convertComment } from './render.ts';
 import { convertScriptBlock, countAssignments } from './script-block.ts';
-import { convertStatements } from './statements.ts';
+import { convertStatements, ifExpression } from './statements.ts';
 
 /** The module a converted script imports its cmdlets from. */
 export const PACKAGE_NAME = 'kestrun-ts';
@@ -19,6 +19,7 @@ function converters(cx: ConvertContext): Converters {
     value: (node) => {
       if (node.type !== 'pipeline' && node.type !== 'pipeline_chain') return convertExpression(cx, node);
       const chain = node.type === 'pipeline' ? parts(node)[0] : node;
+      if (chain?.type === 'if_statement') return ifExpression(cx, chain);
       if (chain?.type !== 'pipeline_chain') throw cx.refuse(node, 'An assignment used as a value is not supported by kestrun-ts convert.');
       const result = convertChain(cx, chain);
       if (result.discarded) throw cx.refuse(node, '| Out-Null used as a value is not supported by kestrun-ts convert.');
@@ -26,6 +27,7 @@ function converters(cx: ConvertContext): Converters {
     },
     statements: (nodes) => convertStatements(cx, nodes),
     scriptBlock: (node) => convertScriptBlock(cx, node),
+    ifExpression: (node) => ifExpression(cx, node),
   };
 }
 

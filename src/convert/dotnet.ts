@@ -50,7 +50,7 @@ const URI_MEMBERS: Readonly<Record<string, (uri: string) => string>> = {
 
 /** `$x.Member`, by what the converter knows `$x` to be. */
 export function instanceMember(cx: ConvertContext, node: Node, value: Expr, member: string): Expr {
-  const target = asString(value);
+  const target = member.toLowerCase() === 'length' ? asString(value) : value;
   const name = member.toLowerCase();
   const base = operand(target, Precedence.postfix);
   if ((target.type === 'string' || target.type === 'array') && (name === 'length' || (name === 'count' && target.type === 'array'))) {
@@ -75,7 +75,7 @@ const STRING_METHODS: Readonly<Record<string, { readonly ts: string; readonly ar
 
 /** `$x.Method(args)`: the string methods Kestrun scripts use, and ConfigurationOptions' `.EndPoints.Add()`. */
 export function instanceCall(cx: ConvertContext, node: Node, value: Expr, method: string, args: readonly Expr[]): Expr {
-  const target = asString(value);
+  const target = STRING_METHODS[method.toLowerCase()] === undefined ? value : asString(value);
   const name = method.toLowerCase();
   const base = operand(target, Precedence.postfix);
   const stringMethod = STRING_METHODS[name];

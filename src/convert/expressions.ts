@@ -52,6 +52,8 @@ export function convertExpression(cx: ConvertContext, node: Node): Expr {
       return elementAccess(cx, node);
     case 'script_block_expression':
       return cx.convert.scriptBlock(node);
+    case 'if_statement':
+      return cx.convert.ifExpression(node);
     case 'pipeline':
     case 'pipeline_chain':
       return cx.convert.value(node);

@@ -168,7 +168,7 @@ function ifStatement(cx: ConvertContext, node: Node): string[] {
 }
 
 /** `$x = if (c) { a } elseif (d) { b } else { e }` → `c ? a : d ? b : e`; a missing else is $null. */
-function ifExpression(cx: ConvertContext, node: Node): Expr {
+export function ifExpression(cx: ConvertContext, node: Node): Expr {
   const clauses = clausesOf(cx, node);
   const branch = (clause: Clause): Expr => {
     const statements = blockStatements(clause.block).filter((child) => child.type !== 'comment' && child.type !== 'empty_statement');

@@ -32,6 +32,12 @@ describe('kestrun-ts convert: constructs one at a time', () => {
     expect(await convertPowerShell(source.replace(/\n/g, '\r\n'))).to.equal(await convertPowerShell(source));
   });
 
+  it('converts an if used as a value inside a hashtable, and a missing else as $null', async () => {
+    expect(await body("$x = 1\n$h = @{ a = if ($x -gt 0) { 'pos' } }\nWrite-Host $h.a")).to.equal(
+      "const x = 1;\nconst h = { a: x > 0 ? 'pos' : null };\nconsole.log(h.a);",
+    );
+  });
+
   it('keeps one blank line for several, and a comment after a statement on its line', async () => {
     expect(await body("# one\n\n\n\nEnable-KrConfiguration   # two\n")).to.equal('// one\n\nenableKrConfiguration(); // two');
   });
