@@ -38,15 +38,17 @@ describe('docs/cmdlets (the generated cmdlet reference)', () => {
     expect(route).to.match(/\| `scriptBlock` \|[^\n]*\| yes \|/);
   });
 
-  it('renders a declared field it does not know (a position, say) as a column, and descriptions when there are any', () => {
+  it('renders positions and pipeline input, a declared field it does not know as a column, and descriptions when there are any', () => {
     const entry = exportedCmdlets().find((candidate) => candidate.declaration.name === 'Set-KrSessionString');
     const declared = entry?.declaration.parameters.key;
     if (entry === undefined || declared === undefined) throw new Error('Set-KrSessionString and its key are not exported');
-    const key = { ...declared, position: 0, description: 'The session key.' };
+    const key = { ...declared, since: '1.0', description: 'The session key.' };
     const parameters = { ...entry.declaration.parameters, key };
     const page = renderCmdletPage({ ...entry, declaration: { ...entry.declaration, parameters } });
-    expect(page).to.include('| Parameter sets | position | Description |');
-    expect(page).to.match(/\| `key` \|[^\n]*\| all \| 0 \| The session key\. \|/);
-    expect(pages.get('Set-KrSessionString.md')).to.not.include('position');
+    expect(page).to.include('| Parameter sets | since | Description |');
+    expect(page).to.match(/\| `key` \|[^\n]*\| all \| 1\.0 \| The session key\. \|/);
+    expect(pages.get('Set-KrSessionString.md')).to.not.include('since');
+    expect(pages.get('Add-KrMapRoute.md')).to.match(/\| `scriptBlock` \| `-ScriptBlock` \| `[^`]+` \| 0 \| yes \|/);
+    expect(pages.get('Write-KrJsonResponse.md')).to.match(/\| `inputObject` \|[^\n]*\| by value \|/);
   });
 });

@@ -19,6 +19,8 @@ export interface ScriptProcess {
 }
 
 export interface StartOptions {
+  /** What node runs after `--import tsx`; `scripts/<script>` by default (the converter's tests run its CLI). */
+  readonly entry?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
@@ -55,7 +57,8 @@ function signal(child: ChildProcess, name: NodeJS.Signals, group: boolean): void
  * its `Now listening on:` line: the readiness signal, so no test sleeps.
  */
 export function startScript(script: string, options: StartOptions = {}): Promise<ScriptProcess> {
-  const args = ['--import', 'tsx', `scripts/${script}`, '--port', '0', ...(options.args ?? [])];
+  const entry = options.entry ?? [`scripts/${script}`];
+  const args = ['--import', 'tsx', ...entry, '--port', '0', ...(options.args ?? [])];
   return startProcess(script, process.execPath, args, { ...options, cwd: ROOT });
 }
 

@@ -12,6 +12,7 @@ export interface CmdletEntry {
 /** Declaration fields that have a column of their own, or that the binder uses internally only. */
 const RENDERED = new Set([
   'mandatory', 'aliases', 'psName', 'sets', 'allowEmptyString', 'typeName', 'accepted', 'range', 'pattern', 'defaultValue', 'description',
+  'position', 'fromPipeline', 'isSwitch',
 ]);
 const INTERNAL = new Set(['convert', 'input']);
 
@@ -40,7 +41,7 @@ function renderValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Fields a declaration carries beyond the known ones (a `position`, say), shown under their own names. */
+/** Fields a declaration carries beyond the known ones, shown under their own names. */
 function extraFields(entry: CmdletEntry): string[] {
   const keys = new Set<string>();
   for (const parameter of Object.values(entry.declaration.parameters)) {
@@ -56,7 +57,7 @@ function parameterTable(entry: CmdletEntry): string[] {
   if (parameters.length === 0) return ['None.'];
   const extras = extraFields(entry);
   const described = parameters.some(([, parameter]) => parameter.description !== undefined);
-  const heading = ['Parameter', 'PowerShell', 'Type', 'Mandatory', 'Default', 'Accepts', 'Aliases', 'Parameter sets', ...extras];
+  const heading = ['Parameter', 'PowerShell', 'Type', 'Position', 'Mandatory', 'Default', 'Accepts', 'Pipeline input', 'Aliases', 'Parameter sets', ...extras];
   if (described) heading.push('Description');
   const rows = parameters.map(([key, parameter]) => {
     const fields = parameter as unknown as Record<string, unknown>;
@@ -64,9 +65,11 @@ function parameterTable(entry: CmdletEntry): string[] {
       code(key),
       code(`-${psNameOf(key, parameter)}`),
       code(parameter.typeName),
+      parameter.position === undefined ? 'named' : String(parameter.position),
       parameter.mandatory ? (parameter.sets === undefined ? 'yes' : 'yes, in its sets') : '',
       cell(parameter.defaultValue ?? ''),
       accepts(parameter),
+      parameter.fromPipeline ? 'by value' : '',
       parameter.aliases.map(code).join(', '),
       parameter.sets === undefined ? 'all' : parameter.sets.join(', '),
       ...extras.map((extra) => (fields[extra] === undefined ? '' : cell(renderValue(fields[extra])))),

@@ -6,7 +6,7 @@ import { withSink } from '../../runtime/logging/logger-configuration.ts';
 import { isKrLoggerConfig, KrLoggerConfig } from './logger-pipeline.ts';
 
 export const addKrSinkConsoleParameters = {
-  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true }),
+  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true, fromPipeline: true }),
   restrictedToMinimumLevel: enumParameter(LOG_LEVELS, 'Serilog.Events.LogEventLevel'),
   outputTemplate: stringParameter(),
   standardErrorFromLevel: enumParameter(LOG_LEVELS, 'Serilog.Events.LogEventLevel'),

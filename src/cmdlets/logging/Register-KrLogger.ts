@@ -5,7 +5,7 @@ import { isKrLoggerConfig } from './logger-pipeline.ts';
 
 export const registerKrLoggerParameters = {
   name: stringParameter({ mandatory: true }),
-  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true }),
+  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true, fromPipeline: true }),
   setAsDefault: switchParameter(),
   passThru: switchParameter(),
 };

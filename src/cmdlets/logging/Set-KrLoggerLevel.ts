@@ -5,7 +5,7 @@ import { withMinimumLevel } from '../../runtime/logging/logger-configuration.ts'
 import { isKrLoggerConfig, KrLoggerConfig } from './logger-pipeline.ts';
 
 export const setKrLoggerLevelParameters = {
-  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true }),
+  loggerConfig: typedParameter(isKrLoggerConfig, 'Serilog.LoggerConfiguration', { mandatory: true, fromPipeline: true }),
   value: enumParameter(LOG_LEVELS, 'Serilog.Events.LogEventLevel', { mandatory: true, aliases: ['level'] }),
 };
 

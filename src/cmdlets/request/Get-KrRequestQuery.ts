@@ -8,7 +8,7 @@ import { convertQueryValue } from '../../runtime/context/query-conversion.ts';
 const CMDLET = 'Get-KrRequestQuery';
 
 export const getKrRequestQueryParameters = {
-  name: stringParameter({ mandatory: true }),
+  name: stringParameter({ mandatory: true, position: 0 }),
   asInt: inParameterSets(['Int'], switchParameter()),
   asBool: inParameterSets(['Bool'], switchParameter({ aliases: ['asBoolean'] })),
   asDouble: inParameterSets(['Double'], switchParameter()),

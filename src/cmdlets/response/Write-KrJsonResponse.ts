@@ -6,7 +6,7 @@ import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
 const CMDLET = 'Write-KrJsonResponse';
 
 export const writeKrJsonResponseParameters = {
-  inputObject: objectParameter({ mandatory: true }),
+  inputObject: objectParameter({ mandatory: true, position: 0, fromPipeline: true }),
   // Kestrun leaves this unchecked and Kestrel fails when it applies the response; Node would hang up on a 1xx
   // or answer an unlogged text 500 past 999, so the route fails here instead (500 JSON, error logged).
   statusCode: intParameter({ min: 200, max: 999, defaultValue: '200' }),

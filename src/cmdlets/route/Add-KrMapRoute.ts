@@ -18,7 +18,7 @@ export const addKrMapRouteParameters = {
   server: typedParameter(isServerReference, 'Kestrun.Hosting.KestrunHost', { defaultValue: SERVER_DEFAULT }),
   verbs: enumArrayParameter(HTTP_VERBS, 'Kestrun.Utilities.HttpVerb', { aliases: ['method'], defaultValue: 'Get' }),
   path: stringParameter({ aliases: ['pattern'], pattern: /^\//, defaultValue: '/' }),
-  scriptBlock: typedParameter(isRouteHandler, 'System.Management.Automation.ScriptBlock', { mandatory: true }),
+  scriptBlock: typedParameter(isRouteHandler, 'System.Management.Automation.ScriptBlock', { mandatory: true, position: 0 }),
   allowDuplicate: switchParameter(),
   duplicateAction: stringParameter({ validateSet: ['Throw', 'Skip', 'Allow', 'Warn'], defaultValue: 'Throw' }),
   passThru: switchParameter(),

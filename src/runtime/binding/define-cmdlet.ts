@@ -6,28 +6,38 @@ export type CmdletArguments<S extends ParameterSchema> = [RequiredKeys<S>] exten
   ? [input?: CmdletInput<S>]
   : [input: CmdletInput<S>];
 
-/** What a cmdlet declares, kept on its function for the tools that describe it (the cmdlet reference). */
+/** What a cmdlet declares, kept on its function for the tools that describe it (the cmdlet reference, the converter). */
 export interface CmdletDeclaration {
   readonly name: string;
   readonly parameters: ParameterSchema;
   readonly parameterSets: readonly string[] | undefined;
   readonly defaultParameterSet: string | undefined;
+  /** The cmdlet returns a promise, which a converted script awaits. */
+  readonly async: boolean;
 }
 
 /** A cmdlet function, carrying its declaration. */
 export type Cmdlet<S extends ParameterSchema, R> = ((...args: CmdletArguments<S>) => R) & { readonly declaration: CmdletDeclaration };
+
+/** The declaration of a function made by defineCmdlet or defineAsyncCmdlet; undefined for anything else. */
+export function cmdletDeclaration(candidate: unknown): CmdletDeclaration | undefined {
+  if (typeof candidate !== 'function' || !Object.hasOwn(candidate, 'declaration')) return undefined;
+  return (candidate as unknown as { readonly declaration: CmdletDeclaration }).declaration;
+}
 
 function declared<S extends ParameterSchema, R>(
   cmdlet: (input?: CmdletInput<S>) => R,
   name: string,
   schema: S,
   options: BindingOptions,
+  async: boolean,
 ): Cmdlet<S, R> {
   const declaration: CmdletDeclaration = Object.freeze({
     name,
     parameters: schema,
     parameterSets: options.parameterSets,
     defaultParameterSet: options.defaultParameterSet,
+    async,
   });
   return Object.assign(cmdlet as (...args: CmdletArguments<S>) => R, { declaration });
 }
@@ -46,7 +56,7 @@ export function defineCmdlet<S extends ParameterSchema, R>(
   // One named parameter rather than a rest array: route cmdlets are called on every request, and the array was an
   // allocation per call.
   const cmdlet = (input?: CmdletInput<S>): R => body(bind(input));
-  return declared(cmdlet, name, schema, options);
+  return declared(cmdlet, name, schema, options, false);
 }
 
 /**
@@ -67,5 +77,5 @@ export function defineAsyncCmdlet<S extends ParameterSchema, R>(
       return Promise.reject(error);
     }
   };
-  return declared(cmdlet, name, schema, options);
+  return declared(cmdlet, name, schema, options, true);
 }

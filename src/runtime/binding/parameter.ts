@@ -28,6 +28,12 @@ export interface Parameter<T, I = T, R extends boolean = boolean, A extends stri
   readonly defaultValue: string | undefined;
   /** One sentence on the parameter, for the cmdlet reference. */
   readonly description: string | undefined;
+  /** PowerShell's Position=N: the converter binds the Nth unnamed argument of a .ps1 call to it. */
+  readonly position: number | undefined;
+  /** ValueFromPipeline: what a .ps1 pipes into the cmdlet binds here. */
+  readonly fromPipeline: boolean;
+  /** A [switch]: present means true, and it never takes the next token of a .ps1 call as its value. */
+  readonly isSwitch: boolean;
   /** Converts and validates; throws ConversionFailure with the PowerShell wording, without the parameter name. */
   readonly convert: (value: unknown, psName: string) => T;
   /** Phantom member carrying the input type; never set at run time. */
@@ -58,6 +64,8 @@ interface CommonOptions<R extends boolean, A extends string> {
   readonly psName?: string;
   readonly defaultValue?: string;
   readonly description?: string;
+  readonly position?: number;
+  readonly fromPipeline?: boolean;
 }
 
 /** What a parameter factory knows of the values it accepts, kept on the declaration for the reference. */
@@ -67,6 +75,7 @@ interface ValueFacts {
   readonly range?: ParameterRange | undefined;
   readonly pattern?: RegExp | undefined;
   readonly allowEmptyString?: boolean | undefined;
+  readonly isSwitch?: boolean | undefined;
 }
 
 function parameter<T, I, R extends boolean, A extends string>(
@@ -86,6 +95,9 @@ function parameter<T, I, R extends boolean, A extends string>(
     pattern: facts.pattern?.source,
     defaultValue: options.defaultValue,
     description: options.description,
+    position: options.position,
+    fromPipeline: options.fromPipeline ?? false,
+    isSwitch: facts.isSwitch ?? false,
     convert,
   });
 }
@@ -196,7 +208,7 @@ export function stringArrayParameter<const R extends boolean = false, const A ex
 export function switchParameter<const A extends string = never>(
   options: CommonOptions<false, A> = {},
 ): Parameter<boolean, boolean, false, A> {
-  return parameter(options, { typeName: 'System.Management.Automation.SwitchParameter' }, (value, psName) => {
+  return parameter(options, { typeName: 'System.Management.Automation.SwitchParameter', isSwitch: true }, (value, psName) => {
     if (typeof value === 'boolean') return value;
     if (value === 0 || value === 1) return value === 1;
     throw new ConversionFailure(
