@@ -8,7 +8,7 @@ export { setKrLoggerLevel } from './cmdlets/logging/Set-KrLoggerLevel.ts';
 export { addKrSinkConsole } from './cmdlets/logging/Add-KrSinkConsole.ts';
 export { registerKrLogger } from './cmdlets/logging/Register-KrLogger.ts';
 export { closeKrLogger } from './cmdlets/logging/Close-KrLogger.ts';
-export { KrLoggerConfig } from './cmdlets/logging/logger-pipeline.ts';
+export { KrLoggerConfig } from './runtime/logging/logger-pipeline.ts';
 
 export { newKrServer } from './cmdlets/server/New-KrServer.ts';
 export { addKrEndpoint } from './cmdlets/server/Add-KrEndpoint.ts';

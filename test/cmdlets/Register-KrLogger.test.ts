@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import {
-  closeKrLogger,
   KrCmdletError,
   KrLoggerConfig,
   KrParameterBindingError,
@@ -11,6 +10,7 @@ import {
   stopKrServer,
 } from '../../src/index.ts';
 import type { KrLogger } from '../../src/index.ts';
+import { resetLoggers } from '../../src/runtime/logging/logger-manager.ts';
 import { captureOutput } from '../support/cmdlet-helpers.ts';
 
 describe('Register-KrLogger (registerKrLogger)', () => {
@@ -32,8 +32,8 @@ describe('Register-KrLogger (registerKrLogger)', () => {
   });
 
   after(async () => {
-    // setAsDefault changes the process-wide default logger; Close-KrLogger is the only way back to none.
-    await closeKrLogger();
+    // setAsDefault changes the process-wide default logger: later test files must start without it.
+    await resetLoggers();
   });
 
   it('returns nothing without passThru, and the logger with it', async () => {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
 /** What the source says of one exported cmdlet: where it lives, its JSDoc, and an example of its use. */
@@ -94,6 +94,21 @@ function scriptExamples(root: string): Map<string, { code: string; from: string 
   return examples;
 }
 
+/** The `export const` of `name`, in `file` or in the module that `file` re-exports it from. */
+function definition(file: string, name: string): { file: string; statement: ts.VariableStatement | undefined } {
+  const source = parse(file);
+  const statement = exportedConstant(source, name);
+  if (statement !== undefined) return { file, statement };
+  for (const node of source.statements) {
+    if (!ts.isExportDeclaration(node) || node.moduleSpecifier === undefined || !ts.isStringLiteral(node.moduleSpecifier)) continue;
+    const clause = node.exportClause;
+    if (clause !== undefined && ts.isNamedExports(clause) && clause.elements.some((element) => element.name.text === name)) {
+      return definition(join(dirname(file), node.moduleSpecifier.text), name);
+    }
+  }
+  return { file, statement: undefined };
+}
+
 /** Reads the source of every exported cmdlet named in `names`. */
 export function readCmdletSources(root: string, names: readonly string[]): Map<string, CmdletSource> {
   const modules = exportedModules(root);
@@ -102,10 +117,10 @@ export function readCmdletSources(root: string, names: readonly string[]): Map<s
   for (const name of names) {
     const file = modules.get(name);
     if (file === undefined) throw new Error(`src/index.ts does not re-export ${name} from a module.`);
-    const statement = exportedConstant(parse(file), name);
-    if (statement === undefined) throw new Error(`${relative(root, file)} has no \`export const ${name}\`.`);
+    const { file: definingFile, statement } = definition(file, name);
+    if (statement === undefined) throw new Error(`${relative(root, definingFile)} has no \`export const ${name}\`.`);
     const { doc, example } = jsDocOf(statement);
-    const path = relative(root, file).split('\\').join('/');
+    const path = relative(root, definingFile).split('\\').join('/');
     sources.set(name, {
       file: path,
       area: path.split('/')[2] ?? '',

@@ -1,3 +1,4 @@
+import { escapeControlCharacters, escapeStack } from './log-escape.ts';
 import { LEVEL_CODES } from './log-level.ts';
 import type { LogLevel } from './log-level.ts';
 
@@ -39,11 +40,12 @@ function timestampPart(format: string | undefined): TemplatePart {
   return { kind: format.includes('f') ? 'event' : 'secondAndLevel', render };
 }
 
+/** The exception on the lines after the message, its control characters escaped (see log-escape.ts). */
 function renderException(event: LogEvent): string {
   const { error } = event;
   if (error === undefined || error === null) return '';
-  if (error instanceof Error) return `${error.stack ?? `${error.name}: ${error.message}`}\n`;
-  return `${String(error)}\n`;
+  if (error instanceof Error) return `${escapeStack(error)}\n`;
+  return `${escapeControlCharacters(String(error))}\n`;
 }
 
 function tokenPart(name: string, format: string | undefined): TemplatePart {
@@ -55,7 +57,7 @@ function tokenPart(name: string, format: string | undefined): TemplatePart {
       if (format === 'w3') return { kind: 'secondAndLevel', render: (event) => LEVEL_CODES[event.level].toLowerCase() };
       return { kind: 'secondAndLevel', render: (event) => event.level };
     case 'Message':
-      return { kind: 'event', render: (event) => event.message };
+      return { kind: 'event', render: (event) => escapeControlCharacters(event.message) };
     case 'NewLine':
       return { kind: 'constant', text: '\n' };
     case 'Exception':

@@ -11,7 +11,7 @@ import type { LoggerConfiguration } from './logger-configuration.ts';
  * when they are created.
  */
 const loggers = new Map<string, KrLogger>();
-const createdConfigurations = new WeakSet<LoggerConfiguration>();
+let createdConfigurations = new WeakSet<LoggerConfiguration>();
 let defaultLogger: KrLogger | undefined;
 let fallbackLogger: KrLogger | undefined;
 
@@ -70,4 +70,13 @@ export async function closeAllLoggers(): Promise<void> {
   defaultLogger = undefined;
   fallbackLogger = undefined;
   await Promise.all([...all].map((logger) => logger.close()));
+}
+
+/**
+ * The logging module's one reset, for tests: closes (and so flushes) every logger made here, forgets names, the
+ * default and the fallback logger, and which configurations were used, as in a fresh process.
+ */
+export async function resetLoggers(): Promise<void> {
+  createdConfigurations = new WeakSet<LoggerConfiguration>();
+  await closeAllLoggers();
 }
