@@ -180,10 +180,12 @@ describe('Add-KrDistributedRedisCache', () => {
       }
     });
 
-    it('refuses a Sentinel serviceName when it is called, not when the server starts', () => {
-      const error = errorOf(() => addKrDistributedRedisCache({ configuration: 'cache.test:26379,serviceName=mymaster' }));
-      expect(error.message).to.match(/^Add-KrDistributedRedisCache: serviceName 'mymaster' asks for Redis Sentinel/);
-      expect(error.parameter).to.equal('Configuration');
+    it('accepts Sentinels with a serviceName', () => {
+      const definition = addKrDistributedRedisCache({ configuration: 'sentinel-1,sentinel-2:26380,serviceName=mymaster' });
+      expect(redisSettings(definition)).to.deep.include({
+        serviceName: 'mymaster',
+        endpoints: [{ host: 'sentinel-1' }, { host: 'sentinel-2', port: 26380 }],
+      });
     });
 
     it('replaces the in-memory cache Add-KrSession added on its own', () => {

@@ -2,7 +2,7 @@ import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-err
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { parseRedisConfiguration, toIoredisOptions } from '../../runtime/cache/redis/redis-configuration.ts';
+import { parseRedisConfiguration } from '../../runtime/cache/redis/redis-configuration.ts';
 import type { RedisConfigurationOptions } from '../../runtime/cache/redis/redis-configuration.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
@@ -67,8 +67,6 @@ export const addKrDistributedRedisCache = defineCmdlet(
     let settings;
     try {
       settings = parseRedisConfiguration(source);
-      // Settings the client cannot use (Sentinel) are refused here, where the script can still be fixed.
-      toIoredisOptions(settings);
     } catch (error) {
       throw cmdletErrorFrom(CMDLET, error, configurationOptions === undefined ? 'Configuration' : 'ConfigurationOptions');
     }

@@ -18,7 +18,7 @@ import { CacheUnavailableError, promiseOf, settleFrom } from '../distributed-cac
 import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { EncodedCommand, ReceivedCommand } from './encoded-command.ts';
 import type { CommandArgument } from './encoded-command.ts';
-import { describeRedisSettings, primaryEndpointAddress, reconnectDelayMs, toIoredisOptions } from './redis-configuration.ts';
+import { describeRedisSettings, reconnectDelayMs, redisTargetLabel, toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
 import { GET_AND_REFRESH, refusesScripts, SET_ENTRY } from './redis-scripts.ts';
 import { ScriptCall } from './script-call.ts';
@@ -96,7 +96,7 @@ export class RedisDistributedCache implements DistributedCache {
     this.settings = settings;
     this.instanceName = options.instanceName;
     this.log = options.log;
-    this.endpoint = primaryEndpointAddress(settings);
+    this.endpoint = redisTargetLabel(settings);
     this.description = `redis ${describeRedisSettings(settings)}`;
     this.deadlines = new DeadlineQueue(settings.asyncTimeoutMs, {
       isPending: (command) => !command.isSettled,
