@@ -12,13 +12,14 @@
  */
 import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
-import { Redis } from './ioredis.ts';
+import type { Cluster, Redis } from './ioredis.ts';
+import { TopologyClient } from './topology-client.ts';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError, promiseOf, settleFrom } from '../distributed-cache.ts';
 import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { EncodedCommand, ReceivedCommand } from './encoded-command.ts';
 import type { CommandArgument } from './encoded-command.ts';
-import { describeRedisSettings, reconnectDelayMs, redisTargetLabel, toIoredisOptions } from './redis-configuration.ts';
+import { describeRedisSettings, reconnectDelayMs, redisTargetLabel } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
 import { GET_AND_REFRESH, refusesScripts, SET_ENTRY } from './redis-scripts.ts';
 import { ScriptCall } from './script-call.ts';
@@ -65,7 +66,7 @@ interface EntryMetadata {
 
 export class RedisDistributedCache implements DistributedCache {
   readonly description: string;
-  private readonly redis: Redis;
+  private readonly redis: TopologyClient;
   private readonly instanceName: string;
   private readonly log: RedisCacheLog;
   private readonly endpoint: string;
@@ -105,18 +106,20 @@ export class RedisDistributedCache implements DistributedCache {
           new CacheUnavailableError(`Redis ${this.endpoint} did not answer ${command.name.toUpperCase()} within ${settings.asyncTimeoutMs} ms.`),
         ),
     });
-    this.redis = new Redis({
-      ...toIoredisOptions(settings),
-      retryStrategy: (attempt) => this.nextReconnectDelay(attempt),
-    });
+    this.redis = new TopologyClient(settings, (attempt) => this.nextReconnectDelay(attempt));
     this.redis.on('ready', () => this.onReady());
     this.redis.on('error', (error: unknown) => this.onConnectionError(error));
     this.redis.on('close', () => this.onClose());
   }
 
-  /** The ioredis client, for tests and benchmarks that need to look underneath. */
-  get client(): Redis {
-    return this.redis;
+  /** The ioredis client once connected, for tests and benchmarks that need to look underneath. */
+  get client(): Redis | Cluster | undefined {
+    return this.redis.client;
+  }
+
+  /** The topology the client found: 'standalone', 'sentinel' or 'cluster'; undefined before the first connection. */
+  get topology(): TopologyClient['topology'] {
+    return this.redis.topology;
   }
 
   get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
@@ -176,16 +179,9 @@ export class RedisDistributedCache implements DistributedCache {
 
   async getOrCreateShared(name: string, candidate: string): Promise<string> {
     const redisKey = this.instanceName + name;
-    // SET NX and GET in one transaction: GET returns exactly the value that won, whoever set it. The four commands
-    // leave in one write, and nothing else can come between them on the connection.
-    const replies = await Promise.all([
-      this.send('multi', [], 'utf8'),
-      this.send('set', [redisKey, candidate, 'NX'], 'utf8'),
-      this.send('get', [redisKey], 'utf8'),
-      this.send('exec', [], 'utf8'),
-    ]);
-    const executed = replies[3];
-    const winner = Array.isArray(executed) ? (executed[1] as unknown) : undefined;
+    // SET NX, then GET in the same write: GET returns the value that won, or one a rotation stored since, which is
+    // as good. Each touches the one key, so on a Cluster both go to its node (a MULTI would go to any node).
+    const [, winner] = await Promise.all([this.send('set', [redisKey, candidate, 'NX'], 'utf8'), this.send('get', [redisKey], 'utf8')]);
     if (typeof winner !== 'string') throw new Error(`Redis returned no value for shared key '${redisKey}' just after SET NX.`);
     return winner;
   }
@@ -395,7 +391,7 @@ export class RedisDistributedCache implements DistributedCache {
       this.commandsCorked += 1;
       return;
     }
-    const stream = this.redis.stream as Socket | undefined;
+    const stream = this.redis.stream;
     if (stream === undefined || this.redis.status !== 'ready') return;
     this.corkedStream = stream;
     this.commandsCorked = 1;

@@ -1,8 +1,9 @@
 /**
- * A client that decides at connect time what it talks to, as StackExchange.Redis does: it asks the endpoints (see
- * topology-probe.ts) and then becomes a Cluster client, or a single-node client of the primary among them. Until
- * then it behaves like an ioredis client that is still connecting: commands wait, failures are 'error' and 'close'
- * events, and `reconnectDelay` decides whether and when to try again.
+ * The cache's ioredis client, of the topology StackExchange.Redis would pick: with serviceName, a client of the
+ * primary the Sentinels name; otherwise it asks the endpoints at connect time (see topology-probe.ts) and becomes a
+ * Cluster client, or a single-node client of the primary among them. Until then it behaves like an ioredis client
+ * that is still connecting: commands wait, failures are 'error' and 'close' events, and `reconnectDelay` decides
+ * whether and when to try again.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -10,7 +11,7 @@ import type { Command } from 'ioredis';
 import { Cluster, Redis } from './ioredis.ts';
 import { toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
-import { clusterOptions } from './redis-topology.ts';
+import { clusterOptions, sentinelOptions } from './redis-topology.ts';
 import type { ReconnectDelay } from './redis-topology.ts';
 import { probeTopology } from './topology-probe.ts';
 import type { Topology } from './topology-probe.ts';
@@ -32,6 +33,8 @@ export class TopologyClient extends EventEmitter {
     private readonly reconnectDelay: ReconnectDelay,
   ) {
     super();
+    // The Sentinels name the primary; there is nothing to probe.
+    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, reconnectDelay)));
   }
 
   /** ioredis's status of the client, once there is one; before that 'wait', 'connecting', 'reconnecting' or 'end'. */
@@ -44,10 +47,11 @@ export class TopologyClient extends EventEmitter {
     return this.inner instanceof Redis ? (this.inner.stream as Socket | undefined) : undefined;
   }
 
-  /** 'cluster' or 'standalone' once known. */
-  get topology(): Topology['kind'] | undefined {
+  /** 'sentinel', 'cluster' or 'standalone', once known. */
+  get topology(): 'sentinel' | Topology['kind'] | undefined {
     if (this.inner === undefined) return undefined;
-    return this.inner instanceof Cluster ? 'cluster' : 'standalone';
+    if (this.inner instanceof Cluster) return 'cluster';
+    return this.settings.serviceName === undefined ? 'standalone' : 'sentinel';
   }
 
   /** The client underneath, once the topology is known. */
@@ -114,6 +118,8 @@ export class TopologyClient extends EventEmitter {
 
   private async retryAfter(error: unknown): Promise<void> {
     this.emit('error', error);
+    // As ioredis does with maxRetriesPerRequest 0: nothing waits for the next attempt.
+    this.rejectWaiting(error);
     this.emit('close');
     const delay = this.reconnectDelay(++this.attempt);
     if (delay === null) {
@@ -148,9 +154,13 @@ export class TopologyClient extends EventEmitter {
   private end(error: unknown): void {
     if (this.phase === 'end') return;
     this.phase = 'end';
+    this.rejectWaiting(error);
+    this.emit('end');
+  }
+
+  private rejectWaiting(error: unknown): void {
     const waiting = this.waiting;
     this.waiting = [];
     for (const command of waiting) command.reject(error instanceof Error ? error : new Error(String(error)));
-    this.emit('end');
   }
 }

@@ -45,10 +45,13 @@ async function nodeFacts(settings: RedisConnectionSettings, endpoint: RedisEndpo
   // No SELECT: a Cluster node refuses it, and the answer to INFO does not depend on the database.
   const { db: _db, ...options } = toIoredisOptions(settings, endpoint);
   const probe = new Redis({ ...options, retryStrategy: () => null, enableReadyCheck: false, commandTimeout: settings.asyncTimeoutMs });
-  // Failures reach the caller through connect() and call(); the event would otherwise be unhandled.
-  probe.on('error', () => undefined);
+  // connect() only says the connection closed; the 'error' event says why (ECONNREFUSED, WRONGPASS, a certificate).
+  let cause: unknown;
+  probe.on('error', (error: unknown) => {
+    cause ??= error;
+  });
   try {
-    await probe.connect();
+    await probe.connect().catch((error: unknown) => Promise.reject(cause ?? error));
     let info: string;
     try {
       info = String(await probe.call('INFO'));
