@@ -341,7 +341,7 @@ describe('RedisDistributedCache', () => {
 
     async function measure(action: () => Promise<unknown>): Promise<{ writes: number; calls: Record<string, number> }> {
       const before = await commandCalls(stats);
-      const writes = await socketWritesDuring(cache.client, action);
+      const writes = await socketWritesDuring((cache.client as Redis), action);
       return { writes, calls: callsBetween(before, await commandCalls(stats)) };
     }
 
@@ -537,7 +537,7 @@ describe('RedisDistributedCache', () => {
       expect(await rejectionOf(cache.connect())).to.be.instanceOf(CacheUnavailableError);
 
       await redis.restart();
-      await whenReady(cache.client);
+      await whenReady((cache.client as Redis));
       await cache.set('k', BLOB, { slidingExpirationMs: TWENTY_MINUTES_MS });
       expect(await cache.get('k', { expectedSlidingMs: TWENTY_MINUTES_MS })).to.deep.equal(BLOB);
       await recorder.next('information', 'Reconnected');
@@ -549,7 +549,7 @@ describe('RedisDistributedCache', () => {
         // Paused, the server holds the command unanswered, so it is still in flight when the server dies.
         await admin.client('PAUSE', 10_000, 'ALL');
         const inFlight = timedRejection(cache.get('k'));
-        while (cache.client.commandQueue.length === 0) await new Promise(setImmediate);
+        while ((cache.client as Redis).commandQueue.length === 0) await new Promise(setImmediate);
         const killed = performance.now();
         await redis.kill();
         const { error } = await inFlight;
@@ -599,7 +599,7 @@ describe('RedisDistributedCache', () => {
         expect(cache.description).to.equal(`redis 127.0.0.1:${redis.port} (tls, user default)`);
         await cache.set('k', BLOB, { slidingExpirationMs: TWENTY_MINUTES_MS });
         expect(await cache.get('k', { expectedSlidingMs: TWENTY_MINUTES_MS })).to.deep.equal(BLOB);
-        expect(await cache.client.hget(`${instanceName}k`, 'sldexp')).to.equal(TWENTY_MINUTES_TICKS);
+        expect(await (cache.client as Redis).hget(`${instanceName}k`, 'sldexp')).to.equal(TWENTY_MINUTES_TICKS);
       } finally {
         await cache.close();
       }

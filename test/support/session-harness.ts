@@ -9,13 +9,7 @@
  *   const first = await app.request('/count', { jar });
  */
 import { Hono } from 'hono';
-import { settleFrom } from '../../src/runtime/cache/distributed-cache.ts';
-import type {
-  CacheReceiver,
-  DistributedCache,
-  DistributedCacheEntryOptions,
-  DistributedCacheGetOptions,
-} from '../../src/runtime/cache/distributed-cache.ts';
+import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../../src/runtime/cache/distributed-cache.ts';
 import { sessionCookieBuilder } from '../../src/runtime/cookies/cookie-builder.ts';
 import type { HostRecord } from '../../src/runtime/host/host-registry.ts';
 import { freezeDefinition } from '../../src/runtime/host/server-definition.ts';
@@ -76,12 +70,6 @@ export class CountingCache implements DistributedCache {
   }
   set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
     return this.record('set', key, () => this.inner.set(key, value, options));
-  }
-  getInto(key: string, options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void {
-    settleFrom(this.get(key, options), receiver);
-  }
-  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void {
-    settleFrom(this.set(key, value, options), receiver);
   }
   refresh(key: string): Promise<void> {
     return this.record('refresh', key, () => this.inner.refresh(key));

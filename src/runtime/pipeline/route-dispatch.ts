@@ -44,7 +44,8 @@ export function createRouteDispatcher(
   const failure = (context: KrContext, error: unknown): KrResponse => {
     const logger = record.definition.logger;
     if (error instanceof CacheUnavailableError) {
-      logger.error(`Session store unavailable while serving ${context.request.method} ${context.request.path}: ${error.message}`, error);
+      // One line per failed request: the session logged the outage's first failure with its stack.
+      logger.error(`Session store unavailable while serving ${context.request.method} ${context.request.path}: ${error.message}`);
       return errorResponse(context, 503, 'The session store is unavailable. Please retry later.', {
         'retry-after': String(STORE_RETRY_AFTER_SECONDS),
       });
@@ -68,15 +69,10 @@ export function createRouteDispatcher(
     const session = context.openedSession;
     let committed: Promise<Response> | undefined;
     if (session !== undefined) {
-      try {
-        committed = session.commit(
-          context.response,
-          () => deliver(context, started, outgoing, context.response),
-          (error) => deliver(context, started, outgoing, failure(context, error)),
-        );
-      } catch (error) {
-        return deliver(context, started, outgoing, failure(context, error));
-      }
+      committed = session.commit(context.response).then(
+        () => deliver(context, started, outgoing, context.response),
+        (error: unknown) => deliver(context, started, outgoing, failure(context, error)),
+      );
     }
     return committed ?? deliver(context, started, outgoing, context.response);
   };
