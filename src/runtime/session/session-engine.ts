@@ -3,11 +3,10 @@ import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGe
 import { IoDeadline } from '../timing/io-deadline.ts';
 import type { KrRequest } from '../context/kr-request.ts';
 import type { CookieBuilder } from '../cookies/cookie-builder.ts';
-import type { SessionDefinition } from '../host/server-definition.ts';
+import type { SessionDefinition } from './session-definition.ts';
 import type { KrLogger } from '../logging/kr-logger.ts';
 import type { CookieProtector } from './cookie-protection.ts';
 import { explicitProtector, SharedKeyRing } from './key-ring.ts';
-import { RequestSession } from './request-session.ts';
 
 /**
  * Everything the sessions of one server share: the store, the cookie, the timeouts and the cookie-protection
@@ -40,10 +39,6 @@ export class SessionEngine {
     this.setOptions = Object.freeze({ slidingExpirationMs: definition.idleTimeoutMs });
     if (definition.protectionKeys.length > 0) this.fixedProtector = explicitProtector(definition.protectionKeys);
     else this.sharedRing = new SharedKeyRing(cache);
-  }
-
-  open(request: KrRequest): RequestSession {
-    return new RequestSession(this, request);
   }
 
   /** The cache key of a session; the cache itself adds its instance name. */
