@@ -3,7 +3,7 @@ import type { SecureContextOptions } from 'node:tls';
 import type { DistributedCache } from '../cache/distributed-cache.ts';
 import { MemoryDistributedCache } from '../cache/memory-cache.ts';
 import { RedisDistributedCache } from '../cache/redis/redis-cache.ts';
-import type { ConfiguredHost, HostRecord } from '../host/host-registry.ts';
+import type { ConfiguredHost, HostRecord, ListenerDescription } from '../host/host-registry.ts';
 import type { CacheDefinition, EndpointDefinition, HttpProtocols } from '../host/server-definition.ts';
 import type { KrLogger } from '../logging/kr-logger.ts';
 import { buildApp } from '../pipeline/build-app.ts';
@@ -18,12 +18,6 @@ import { GracefulServer } from './graceful-server.ts';
 export const SHUTDOWN_GRACE_MS = 5000;
 
 type ServerTls = SecureContextOptions & { readonly subject: string };
-
-export interface ListenerDescription {
-  readonly url: string;
-  readonly protocols: HttpProtocols;
-  readonly certificateSubject: string | undefined;
-}
 
 function createCache(definition: CacheDefinition, logger: KrLogger): DistributedCache {
   if (definition.kind === 'memory') return new MemoryDistributedCache(definition.options);

@@ -71,7 +71,8 @@ const DEFAULT_SYNC_TIMEOUT_MS = 5000;
 const MIN_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_RETRY = 3;
 const DEFAULT_KEEP_ALIVE_SECONDS = 60;
-const MAX_RECONNECT_DELAY_MS = 2000;
+/** Well under a second, so that once Redis is back the next request succeeds within one, whatever the outage lasted. */
+const MAX_RECONNECT_DELAY_MS = 500;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 

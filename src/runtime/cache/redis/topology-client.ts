@@ -20,6 +20,7 @@ const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as c
 
 type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
 
+/** Satisfies redis-client.ts's RedisClient, through which RedisConnection uses it. */
 export class TopologyClient extends EventEmitter {
   private inner: Redis | Cluster | undefined;
   private phase: Phase = 'wait';
@@ -54,8 +55,8 @@ export class TopologyClient extends EventEmitter {
     return this.settings.serviceName === undefined ? 'standalone' : 'sentinel';
   }
 
-  /** The client underneath, once the topology is known. */
-  get client(): Redis | Cluster | undefined {
+  /** The ioredis client underneath, once the topology is known. */
+  get ioredis(): Redis | Cluster | undefined {
     return this.inner;
   }
 
