@@ -7,6 +7,7 @@
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { entryBytes, storedEntry } from './cache-entry.ts';
 import { CommandPairs } from './command-pairs.ts';
+import { DurableWrite } from './durable-write.ts';
 import type { RedisCacheLog } from './connection-log.ts';
 import type { Cluster, Redis } from './ioredis.ts';
 import { describeRedisSettings } from './redis-configuration.ts';
@@ -32,6 +33,7 @@ export class RedisDistributedCache implements DistributedCache {
   private readonly connection: RedisConnection;
   private readonly scripts: ScriptRunner;
   private readonly pairs: CommandPairs;
+  private readonly durable: DurableWrite | undefined;
 
   constructor(settings: RedisConnectionSettings, options: RedisDistributedCacheOptions) {
     this.instanceName = options.instanceName;
@@ -40,6 +42,8 @@ export class RedisDistributedCache implements DistributedCache {
     const send = this.connection.send.bind(this.connection);
     this.scripts = new ScriptRunner(send, options.log, this.connection.endpoint);
     this.pairs = new CommandPairs(send);
+    const acknowledgements = settings.replicaAcknowledgements;
+    if (acknowledgements !== undefined) this.durable = new DurableWrite(this.connection, acknowledgements);
   }
 
   /** The ioredis client once connected, for tests and benchmarks that need to look underneath. */
@@ -66,7 +70,9 @@ export class RedisDistributedCache implements DistributedCache {
     const redisKey = this.instanceName + key;
     const entry = storedEntry(options, Date.now());
     const args = [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''];
-    return this.scripts.run(SET_ENTRY, args, acknowledged, () => this.pairs.set(redisKey, value, entry));
+    const write = (): Promise<void> => this.scripts.run(SET_ENTRY, args, acknowledged, () => this.pairs.set(redisKey, value, entry));
+    if (this.durable !== undefined) return this.durable.set(redisKey, args, this.scripts.enabled, write);
+    return write();
   }
 
   refresh(key: string): Promise<void> {

@@ -41,6 +41,15 @@ export interface RedisConnectionSettings {
    * `ca` to trust a private certificate authority, a client certificate, and so on.
    */
   readonly extraTlsOptions?: ConnectionOptions;
+  /** kestrun-ts extension: a commit waits for this many replicas to acknowledge it (WAIT), or fails. */
+  readonly replicaAcknowledgements?: ReplicaAcknowledgements;
+}
+
+export interface ReplicaAcknowledgements {
+  /** Replicas that must have the write before the commit succeeds: WAIT's numreplicas. */
+  readonly replicas: number;
+  /** How long WAIT may take, shorter than asyncTimeout. */
+  readonly timeoutMs: number;
 }
 
 /** The shape of StackExchange.Redis ConfigurationOptions that Kestrun scripts build by hand. Keys are case-insensitive. */

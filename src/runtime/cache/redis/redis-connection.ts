@@ -15,7 +15,7 @@ import type { CommandArgument } from './encoded-command.ts';
 import { createRedisClient } from './redis-client.ts';
 import { reconnectDelayMs, redisTargetLabel } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
-import type { TopologyClient } from './topology-client.ts';
+import type { ClusterRoute, TopologyClient } from './topology-client.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 /** 'utf8' decodes replies to strings; null keeps them as Buffers. */
@@ -58,10 +58,13 @@ export class RedisConnection {
     this.client.on('close', () => this.closed());
   }
 
-  /** Sends one command; every failure arrives as CacheUnavailableError, the server's own errors with their message. */
-  send(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding): Promise<unknown> {
+  /**
+   * Sends one command; every failure arrives as CacheUnavailableError, the server's own errors with their message.
+   * A `route` (see TopologyClient.routeFor) pins the command to one Cluster node, without following redirects.
+   */
+  send(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, route?: ClusterRoute): Promise<unknown> {
     const command = new EncodedCommand(name, args, replyEncoding);
-    const refusal = this.dispatch(command);
+    const refusal = this.dispatch(command, route);
     const reply = refusal === undefined ? command.promise : Promise.reject(refusal);
     return reply.catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
   }
@@ -90,7 +93,7 @@ export class RedisConnection {
    * Writes a command unless the connection is known to be down, and returns why not otherwise. Its deadline is
    * asyncTimeout, kept by one shared timer.
    */
-  private dispatch(command: Command): unknown {
+  private dispatch(command: Command, route: ClusterRoute | undefined): unknown {
     if (this.closing !== undefined) return this.closedError();
     const status = this.client.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
@@ -98,7 +101,7 @@ export class RedisConnection {
     if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return this.unavailableError();
     if (status === 'ready') this.batcher.beforeWrite(this.client.stream);
     try {
-      this.client.sendCommand(command);
+      this.client.sendCommand(command, route);
     } catch (error) {
       return error;
     }

@@ -19,6 +19,11 @@ export class ScriptRunner {
     private readonly endpoint: string,
   ) {}
 
+  /** False once the server has refused a script: calls then take their fallback. */
+  get enabled(): boolean {
+    return this.scripting;
+  }
+
   /** The script's reply (raw: Buffers) as `decode` turns it, or the fallback's outcome. */
   async run<R>(script: LuaScript, args: CommandArgument[], decode: (reply: unknown) => R, fallback: () => Promise<R>): Promise<R> {
     if (!this.scripting) return fallback();

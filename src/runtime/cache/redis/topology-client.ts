@@ -7,14 +7,18 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Command } from 'ioredis';
-import { Cluster, Redis } from './ioredis.ts';
+import { Cluster, Command, Redis } from './ioredis.ts';
 import { toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
 import { clusterOptions, sentinelOptions } from './redis-topology.ts';
 import type { ReconnectDelay } from './redis-topology.ts';
 import { probeTopology } from './topology-probe.ts';
 import type { Topology } from './topology-probe.ts';
+
+/** What ioredis's Cluster.sendCommand takes as its node: a slot, and the connection it picks for it on first use. */
+export interface ClusterRoute {
+  readonly slot: number;
+}
 
 const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as const;
 
@@ -60,11 +64,28 @@ export class TopologyClient extends EventEmitter {
     return this.inner;
   }
 
-  sendCommand(command: Command): unknown {
+  /** A `route` only matters to a Cluster, which then sends to the route's node and returns MOVED and ASK as errors. */
+  sendCommand(command: Command, route?: ClusterRoute): unknown {
+    if (this.inner instanceof Cluster && route !== undefined) return this.inner.sendCommand(command, undefined, route);
     if (this.inner !== undefined) return this.inner.sendCommand(command);
     if (this.phase === 'end') command.reject(new Error('Connection is closed.'));
     else this.waiting.push(command);
     return undefined;
+  }
+
+  /**
+   * On a Cluster, a route to the node that serves `key` now: commands sent with the same route go to the same node,
+   * in order, which WAIT needs (it has no key of its own). Undefined for every other topology.
+   */
+  routeFor(key: string): ClusterRoute | undefined {
+    if (!(this.inner instanceof Cluster)) return undefined;
+    const slot = new Command('exists', [key]).getSlot();
+    return slot === null ? undefined : { slot };
+  }
+
+  /** After a MOVED that a routed command could not follow, so that the next ones go to the right node. */
+  refreshRoutes(): void {
+    if (this.inner instanceof Cluster) this.inner.refreshSlotsCache();
   }
 
   connect(): Promise<void> {
