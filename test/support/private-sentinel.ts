@@ -25,6 +25,7 @@ export interface PrivateSentinelOptions {
 export interface SentinelNode {
   readonly port: number;
   readonly process: RedisProcess;
+  readonly args: readonly string[];
 }
 
 export interface PrivateSentinel {
@@ -37,6 +38,8 @@ export interface PrivateSentinel {
   readonly configuration: string;
   /** A client of a Sentinel, for SENTINEL commands and +switch-master subscriptions; disconnect it when done. */
   sentinelClient(index?: number): Redis;
+  /** Starts the first primary again (after a kill), empty; the Sentinels make it a replica of the current primary. */
+  restartFirstPrimary(): Promise<void>;
   /** The port the Sentinels currently name as primary. */
   currentPrimaryPort(): Promise<number>;
   /** Stops every process and deletes the directory. Safe to call twice. */
@@ -71,7 +74,7 @@ export async function startPrivateSentinel(options: PrivateSentinelOptions = {})
         if (other !== sentinel) await sentinel.process.waitFor(new RegExp(`\\+sentinel sentinel \\w+ 127\\.0\\.0\\.1 ${other.port} `));
       }
     }
-    return new Deployment(serviceName, options.password, primary, replica, sentinels, stop);
+    return new Deployment(serviceName, options.password, primary, replica, sentinels, started, stop);
   } catch (error) {
     await stop();
     throw error;
@@ -87,6 +90,7 @@ class Deployment implements PrivateSentinel {
     readonly primary: SentinelNode,
     readonly replica: SentinelNode,
     readonly sentinels: readonly SentinelNode[],
+    private readonly started: RedisProcess[],
     private readonly stopAll: () => Promise<void>,
   ) {}
 
@@ -113,6 +117,10 @@ class Deployment implements PrivateSentinel {
     }
   }
 
+  async restartFirstPrimary(): Promise<void> {
+    this.started.push(await launchRedis(this.primary.args, READY));
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
     return this.stopping;
@@ -126,7 +134,7 @@ async function startNode(directory: string, name: string, extra: readonly string
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', '', ...extra];
   const process = await launchRedis(args, READY);
   started.push(process);
-  return { port, process };
+  return { port, process, args };
 }
 
 async function startSentinel(
@@ -153,7 +161,8 @@ async function startSentinel(
   }
   const file = join(directory, `sentinel-${index}.conf`);
   await writeFile(file, `${lines.join('\n')}\n`);
-  const process = await launchRedis([file, '--sentinel'], SENTINEL_READY);
+  const args = [file, '--sentinel'];
+  const process = await launchRedis(args, SENTINEL_READY);
   started.push(process);
-  return { port, process };
+  return { port, process, args };
 }

@@ -250,6 +250,9 @@ export function toIoredisOptions(settings: RedisConnectionSettings, endpoint: Re
     retryStrategy: reconnectDelayMs,
     // Commands are never held across reconnects: a session request must answer 503 now, not after the outage.
     maxRetriesPerRequest: 0,
+    // A primary demoted to replica (a failover, or an old primary back on its address) keeps the connection open;
+    // reconnecting asks the Sentinels, or the address, again.
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
   if (settings.user !== undefined) options.username = settings.user;
   if (settings.password !== undefined) options.password = settings.password;
