@@ -26,6 +26,8 @@ export interface ClusterNodeProcess {
   readonly process: RedisProcess;
 }
 
+export type MigrationPhase = 'migrating' | 'keys-moved';
+
 export interface PrivateCluster {
   readonly password: string | undefined;
   readonly nodes: readonly ClusterNodeProcess[];
@@ -35,8 +37,12 @@ export interface PrivateCluster {
   nodeClient(index: number): Redis;
   /** The index of the node serving `slot`. */
   ownerOf(slot: number): Promise<number>;
-  /** Moves `slot` from its owner to node `target` with SETSLOT IMPORTING/MIGRATING, MIGRATE and SETSLOT NODE. */
-  migrateSlot(slot: number, target: number, onMigrating?: () => Promise<void>): Promise<void>;
+  /**
+   * Moves `slot` from its owner to node `target` with SETSLOT IMPORTING/MIGRATING, MIGRATE and SETSLOT NODE, as
+   * `redis-cli --cluster reshard` does. `during` runs twice: once the slot is migrating (its keys still on the
+   * source), and once its keys have moved (reached through ASK) but before the slot itself is handed over.
+   */
+  migrateSlot(slot: number, target: number, during?: (phase: MigrationPhase) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,7 +103,7 @@ class Deployment implements PrivateCluster {
     }
   }
 
-  async migrateSlot(slot: number, target: number, onMigrating?: () => Promise<void>): Promise<void> {
+  async migrateSlot(slot: number, target: number, during?: (phase: MigrationPhase) => Promise<void>): Promise<void> {
     const source = await this.ownerOf(slot);
     const from = this.nodeClient(source);
     const to = this.nodeClient(target);
@@ -106,13 +112,14 @@ class Deployment implements PrivateCluster {
       const targetId = String(await to.call('CLUSTER', 'MYID'));
       await to.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', sourceId);
       await from.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', targetId);
-      await onMigrating?.();
+      await during?.('migrating');
       const auth = this.password === undefined ? [] : ['AUTH', this.password];
       for (;;) {
         const keys = (await from.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
         if (keys.length === 0) break;
         await from.call('MIGRATE', '127.0.0.1', this.node(target).port, '', 0, 5000, ...auth, 'KEYS', ...keys);
       }
+      await during?.('keys-moved');
       // The new owner first, then the old one, then the third node, as redis-cli --cluster reshard does.
       for (const client of [to, from]) await client.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
       const third = this.nodeClient(3 - source - target);
