@@ -10,8 +10,8 @@ import { TopologyClient } from './topology-client.ts';
 export interface RedisClient {
   /** ioredis's connection status: 'wait', 'connecting', 'connect', 'ready', 'reconnecting', 'close', 'end', ... */
   readonly status: string;
-  /** The socket commands are written to, when the client has exactly one (not a Cluster). */
-  readonly stream?: Socket | undefined;
+  /** The sockets commands are written to: one, or one per primary of a Cluster; none while disconnected. */
+  readonly sockets: readonly Socket[];
   /** Writes the command or queues it; its outcome settles `command.promise`. */
   sendCommand(command: Command): unknown;
   connect(): Promise<void>;

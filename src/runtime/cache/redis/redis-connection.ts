@@ -5,6 +5,7 @@
  * Failure semantics: nothing waits for an outage to end. Every command is bounded by asyncTimeout; once the connection
  * has dropped, commands fail at once with CacheUnavailableError until ioredis has reconnected on its own.
  */
+import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError } from '../distributed-cache.ts';
@@ -39,6 +40,8 @@ export class RedisConnection {
   private connecting: Promise<void> | undefined;
   private abandonConnect: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+
+  private readonly sockets = (): readonly Socket[] => this.client.sockets;
 
   /** `onReady` runs on every (re)connection, before any command of a waiting caller is sent. */
   constructor(
@@ -99,7 +102,7 @@ export class RedisConnection {
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
     // deadline); after a failure nothing may wait for the reconnect.
     if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return this.unavailableError();
-    if (status === 'ready') this.batcher.beforeWrite(this.client.stream);
+    if (status === 'ready') this.batcher.beforeWrite(this.sockets);
     try {
       this.client.sendCommand(command, route);
     } catch (error) {

@@ -47,9 +47,11 @@ export class TopologyClient extends EventEmitter {
     return this.inner?.status ?? this.phase;
   }
 
-  /** The socket of a single-node client; a Cluster writes to one socket per node. */
-  get stream(): Socket | undefined {
-    return this.inner instanceof Redis ? (this.inner.stream as Socket | undefined) : undefined;
+  /** Where commands are written: the single-node client's socket, or one per primary of a Cluster. */
+  get sockets(): readonly Socket[] {
+    if (this.inner instanceof Redis) return this.inner.stream === undefined ? [] : [this.inner.stream as Socket];
+    const primaries = this.inner?.nodes('master') ?? [];
+    return primaries.flatMap((node) => (node.stream === undefined ? [] : [node.stream as Socket]));
   }
 
   /** 'sentinel', 'cluster' or 'standalone', once known. */

@@ -4,34 +4,38 @@ import type { Socket } from 'node:net';
 const FLUSH_AFTER_COMMANDS = 32;
 
 /**
- * What auto-pipelining buys, without its per-command pipeline object and promises: the socket is corked on the
+ * What auto-pipelining buys, without its per-command pipeline object and promises: the sockets are corked on the
  * first command of a turn and uncorked after the turn's I/O callbacks, so the commands of every request served in
  * between share writes of at most FLUSH_AFTER_COMMANDS. Cutting a busy turn into several writes lets Redis work on
- * the first of them while the server still serves the rest. Only Node's public cork/uncork are used.
+ * the first of them while the server still serves the rest. A Cluster client has one socket per node, all corked
+ * together. Only Node's public cork/uncork are used.
  */
 export class WriteBatcher {
-  /** The socket corked for the current turn, if any, and the commands it holds, the one being sent included. */
-  private corked: Socket | undefined;
+  /** The sockets corked for the current turn, if any, and the commands they hold, the one being sent included. */
+  private corked: readonly Socket[] | undefined;
   private commandsCorked = 0;
 
-  /** Call before writing a command to `socket` (undefined when the client has no single socket). */
-  beforeWrite(socket: Socket | undefined): void {
+  /** Call before writing a command; `sockets` says where the client may write it, and is asked once per turn. */
+  beforeWrite(sockets: () => readonly Socket[]): void {
     if (this.corked !== undefined) {
       if (this.commandsCorked === FLUSH_AFTER_COMMANDS) {
-        this.corked.uncork();
-        this.corked.cork();
+        for (const socket of this.corked) {
+          socket.uncork();
+          socket.cork();
+        }
         this.commandsCorked = 0;
       }
       this.commandsCorked += 1;
       return;
     }
-    if (socket === undefined) return;
-    this.corked = socket;
+    const corked = sockets();
+    if (corked.length === 0) return;
+    this.corked = corked;
     this.commandsCorked = 1;
-    socket.cork();
+    for (const socket of corked) socket.cork();
     setImmediate(() => {
       this.corked = undefined;
-      socket.uncork();
+      for (const socket of corked) socket.uncork();
     });
   }
 }
