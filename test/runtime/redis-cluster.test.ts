@@ -85,6 +85,36 @@ describe('Redis Cluster (three private primaries)', function () {
     }
   });
 
+  it('falls back to the command pairs on every node when the ACL refuses scripts, with the same layout', async () => {
+    for (let index = 0; index < cluster.nodes.length; index++) {
+      const client = cluster.nodeClient(index);
+      try {
+        await client.call('ACL', 'SETUSER', 'app', 'on', '>app-secret', '~*', '+@all', '-@scripting');
+      } finally {
+        client.disconnect();
+      }
+    }
+    const messages: string[] = [];
+    const restricted = new RedisDistributedCache(parseRedisConfiguration(`${cluster.configuration(2)},user=app,password=app-secret`), {
+      instanceName: INSTANCE,
+      log: (_level, message) => messages.push(message),
+    });
+    try {
+      await restricted.connect();
+      const pairsApp = sessionApp({ cache: restricted, routes: COUNTER_ROUTES, session: { ioTimeoutMs: IO_TIMEOUT_MS, protectionKeys: PROTECTION_KEYS } });
+      const [tally] = await openSessions(pairsApp, 1);
+      const session = tally ?? expect.fail('no session');
+      await request(pairsApp, session, '/increment');
+      expect(await finalCounter(pairsApp, session)).to.equal(2);
+      const key = `${INSTANCE}${sessionKeyOf(session.jar.get(SESSION_COOKIE))}`;
+      expect(await inspector.hget(key, 'sldexp')).to.equal(String(20n * 60n * 10_000_000n));
+      expect(await inspector.ttl(key)).to.be.within(1, 1200);
+      expect(messages.filter((message) => message.includes('refuses Lua scripts'))).to.have.length(1);
+    } finally {
+      await restricted.close();
+    }
+  });
+
   it('follows a slot migration under counter load: no 5xx but 503, and no increment lost', async () => {
     const tallies = await openSessions(app, 6);
     const first = tallies[0] ?? expect.fail('no session');
