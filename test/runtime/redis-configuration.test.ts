@@ -235,7 +235,7 @@ describe('Redis configuration', () => {
   describe('toIoredisOptions', () => {
     it('maps an Upstash URL to a TLS connection that checks the host name', () => {
       const options = toIoredisOptions(parseRedisConfiguration('rediss://default:TOKEN@eu1-x.upstash.io:6379'));
-      const { retryStrategy, ...rest } = options;
+      const { retryStrategy, reconnectOnError, ...rest } = options;
       expect(rest).to.deep.equal({
         host: 'eu1-x.upstash.io',
         port: 6379,
@@ -249,6 +249,9 @@ describe('Redis configuration', () => {
         maxRetriesPerRequest: 0,
       });
       expect(retryStrategy).to.equal(reconnectDelayMs);
+      // A primary demoted to replica answers writes with READONLY: reconnect, and find the primary again.
+      expect(reconnectOnError?.(new Error("READONLY You can't write against a read only replica."))).to.equal(true);
+      expect(reconnectOnError?.(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).to.equal(false);
     });
 
     it('defaults the port to 6380 with TLS and 6379 without', () => {

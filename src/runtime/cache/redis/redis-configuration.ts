@@ -281,7 +281,7 @@ export function endpointAddress(endpoint: RedisEndpoint, settings: RedisConnecti
   return `${host}:${resolvedPort(endpoint, settings.ssl, settings.serviceName !== undefined)}`;
 }
 
-/** What the client connects to, for messages: `host:port`, `a:1,b:2`, or `service mymaster via sentinels a:1,b:2`. */
+/** What the client connects to, for messages: `host:port`, `a:1,b:2`, or `service mymaster via sentinel(s) a:1,b:2`. */
 export function redisTargetLabel(settings: RedisConnectionSettings): string {
   const addresses = settings.endpoints.map((endpoint) => endpointAddress(endpoint, settings)).join(',');
   return settings.serviceName === undefined ? addresses : `service ${settings.serviceName} via sentinel(s) ${addresses}`;

@@ -1,5 +1,5 @@
 /**
- * The cache's connection to Redis: the client (made by createRedisClient), its state, connect() with StackExchange.Redis's
+ * The cache's connection to Redis: the client (a TopologyClient), its state, connect() with StackExchange.Redis's
  * abortConnect semantics, reconnection, and the asyncTimeout deadline of every command.
  *
  * Failure semantics: nothing waits for an outage to end. Every command is bounded by asyncTimeout; once the connection
@@ -13,10 +13,10 @@ import { ConnectionLog, messageOf } from './connection-log.ts';
 import type { RedisCacheLog } from './connection-log.ts';
 import { EncodedCommand } from './encoded-command.ts';
 import type { CommandArgument } from './encoded-command.ts';
-import { createRedisClient } from './redis-client.ts';
 import { reconnectDelayMs, redisTargetLabel } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
-import type { ClusterRoute, TopologyClient } from './topology-client.ts';
+import { TopologyClient } from './topology-client.ts';
+import type { ClusterRoute } from './topology-client.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 /** 'utf8' decodes replies to strings; null keeps them as Buffers. */
@@ -55,7 +55,7 @@ export class RedisConnection {
       isPending: (command) => !command.isSettled,
       expire: (command) => command.reject(this.timeoutError(command.name)),
     });
-    this.client = createRedisClient(settings, (attempt) => this.nextReconnectDelay(attempt));
+    this.client = new TopologyClient(settings, (attempt) => this.nextReconnectDelay(attempt));
     this.client.on('ready', () => this.ready());
     this.client.on('error', (error: unknown) => this.connectionError(error));
     this.client.on('close', () => this.closed());

@@ -1,9 +1,9 @@
 /**
- * The cache's ioredis client, of the topology StackExchange.Redis would pick: with serviceName, a client of the
- * primary the Sentinels name; otherwise it asks the endpoints at connect time (see topology-probe.ts) and becomes a
- * Cluster client, or a single-node client of the primary among them. Until then it behaves like an ioredis client
- * that is still connecting: commands wait, failures are 'error' and 'close' events, and `reconnectDelay` decides
- * whether and when to try again.
+ * The one place that decides what kind of ioredis client the cache talks through, as StackExchange.Redis would:
+ * with serviceName, a client of the primary the Sentinels name; otherwise it asks the endpoints at connect time
+ * (see topology-probe.ts) and becomes a Cluster client, or a single-node client of the primary among them. Until
+ * then it behaves like an ioredis client that is still connecting: commands wait, failures are 'error' and 'close'
+ * events, and `reconnectDelay` decides whether and when to try again.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -24,7 +24,6 @@ const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as c
 
 type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
 
-/** Satisfies redis-client.ts's RedisClient, through which RedisConnection uses it. */
 export class TopologyClient extends EventEmitter {
   private inner: Redis | Cluster | undefined;
   private phase: Phase = 'wait';
