@@ -7,8 +7,8 @@
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { entryBytes, storedEntry } from './cache-entry.ts';
 import { CommandPairs } from './command-pairs.ts';
-import { DurableWrite } from './durable-write.ts';
 import type { RedisCacheLog } from './connection-log.ts';
+import { DurableWrite } from './durable-write.ts';
 import type { Cluster, Redis } from './ioredis.ts';
 import { describeRedisSettings } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
