@@ -46,7 +46,11 @@ async function cutReplication(sentinel: PrivateSentinel): Promise<void> {
 async function untilSucceeded(tallies: SessionTally[], count: number): Promise<void> {
   const total = (): number => tallies.reduce((sum, tally) => sum + incrementCounts(tally).succeeded, 0);
   const target = total() + count;
-  while (total() < target) await new Promise((resolve) => setTimeout(resolve, 5));
+  const deadline = performance.now() + 10_000;
+  while (total() < target) {
+    if (performance.now() > deadline) throw new Error(`Fewer than ${count} increments succeeded within 10 s.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** When the first increment sent after `at` was answered 200 (requests in flight at `at` do not count). */
