@@ -54,8 +54,9 @@ function readOptions(): BenchOptions | 'help' | undefined {
 async function throughputReport(options: BenchOptions): Promise<string> {
   const machine = describeMachine();
   const targets = options.only === undefined ? TARGETS : TARGETS.filter((target) => options.only?.includes(target.id));
-  return withBenchEnvironment(async (environment) =>
-    renderThroughputReport(await runThroughput(options, targets, environment), options, machine, environment),
+  return withBenchEnvironment(
+    async (environment) => renderThroughputReport(await runThroughput(options, targets, environment), options, machine, environment),
+    targets.some((target) => target.cluster === true),
   );
 }
 
@@ -63,8 +64,10 @@ async function instructionsReport(options: BenchOptions): Promise<string> {
   const valgrindVersion = ensureValgrind();
   const machine = describeMachine();
   const targets = TARGETS.filter((target) => (options.only ?? INSTRUCTIONS_DEFAULT_TARGETS).includes(target.id));
-  return withBenchEnvironment(async (environment) =>
-    renderInstructionsReport(await runInstructions(options, targets, environment), options, machine, environment, valgrindVersion),
+  return withBenchEnvironment(
+    async (environment) =>
+      renderInstructionsReport(await runInstructions(options, targets, environment), options, machine, environment, valgrindVersion),
+    targets.some((target) => target.cluster === true),
   );
 }
 
@@ -73,7 +76,10 @@ async function memoryReport(options: BenchOptions): Promise<string> {
   if (others.length > 0) throw new Error('--memory measures one server: give --only a single id.');
   const machine = describeMachine();
   const target = targetById(id);
-  return withBenchEnvironment(async (environment) => renderMemoryReport(await runMemory(options, target, environment), options, machine, environment));
+  return withBenchEnvironment(
+    async (environment) => renderMemoryReport(await runMemory(options, target, environment), options, machine, environment),
+    target.cluster === true,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,7 @@ export const ROUTES = {
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES];
 
-export const TARGET_IDS = ['hono', 'kestrun', 'express', 'fastify'] as const;
+export const TARGET_IDS = ['hono', 'kestrun', 'kestrun-cluster', 'express', 'fastify'] as const;
 export type TargetId = (typeof TARGET_IDS)[number];
 
 export interface ServerTarget {
@@ -15,10 +15,19 @@ export interface ServerTarget {
   readonly label: string;
   /** Relative to the repository root, run with `node --import tsx`. */
   readonly entry: string;
-  readonly args: (redisUrl: string, port: number) => readonly string[];
+  readonly args: (redis: RedisAddresses, port: number) => readonly string[];
+  /** True for a target that runs on the private Redis Cluster, which the run then starts. */
+  readonly cluster?: boolean;
   /** False for the ceiling server, which has no session routes to check or seed. */
   readonly sessions: boolean;
   readonly routes: readonly Route[];
+}
+
+/** Where the run's Redis servers are: the single Redis, and the Cluster when a target needs one. */
+export interface RedisAddresses {
+  readonly redisUrl: string;
+  /** A configuration string naming one node of the Cluster. */
+  readonly clusterConfiguration?: string | undefined;
 }
 
 /** Every route, in the order a server is measured on them; the servers with sessions serve them all. */
@@ -32,7 +41,19 @@ export const TARGETS: readonly ServerTarget[] = [
     id: 'kestrun',
     label: 'kestrun-ts',
     entry: 'scripts/19.2-sessions-redis.ts',
-    args: (redisUrl, port) => ['--port', String(port), '--upstash-url', redisUrl],
+    args: ({ redisUrl }, port) => ['--port', String(port), '--upstash-url', redisUrl],
+    sessions: true,
+    routes: ROUTE_ORDER,
+  },
+  {
+    id: 'kestrun-cluster',
+    label: 'kestrun-ts, Redis Cluster',
+    entry: 'scripts/19.2-sessions-redis.ts',
+    args: ({ clusterConfiguration }, port) => {
+      if (clusterConfiguration === undefined) throw new Error('kestrun-cluster needs the private Redis Cluster, which was not started.');
+      return ['--port', String(port), '--configuration', clusterConfiguration];
+    },
+    cluster: true,
     sessions: true,
     routes: ROUTE_ORDER,
   },

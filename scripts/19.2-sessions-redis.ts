@@ -27,10 +27,12 @@ import {
 } from '../src/index.ts';
 import type { RedisConfigurationOptions } from '../src/index.ts';
 
-const { port, ipAddress, upstashUrl } = scriptParameters({
+const { port, ipAddress, upstashUrl, configuration } = scriptParameters({
   port: { type: 'int', default: 5000 },
   ipAddress: { type: 'ipAddress', default: '127.0.0.1' },
   upstashUrl: { type: 'string', env: 'UPSTASH_REDIS_URL' },
+  // kestrun-ts: a StackExchange.Redis configuration string (Sentinel, Cluster, ...), used instead of the URL.
+  configuration: { type: 'string', env: 'REDIS_CONFIGURATION' },
 });
 
 // Configure default logging
@@ -54,7 +56,12 @@ const cookie = newKrCookieBuilder({
   securePolicy: 'Always', // set to None if you want to test over plain http
 });
 
-if (!upstashUrl?.trim()) {
+if (configuration?.trim()) {
+  // A configuration string as StackExchange.Redis takes it, e.g. 'sentinel1:26379,sentinel2:26379,serviceName=mymaster'
+  // for a Sentinel-guarded primary, or any node of a Redis Cluster.
+  logger?.information('Using the Redis configuration string given (REDIS_CONFIGURATION or --configuration).');
+  addKrDistributedRedisCache({ configuration, instanceName: 'KestrunSession_' });
+} else if (!upstashUrl?.trim()) {
   // Without a URL, use the local Redis of the tutorial's step-by-step.
   logger?.information('No Redis URL given (UPSTASH_REDIS_URL or --upstash-url); using Redis at localhost:6379.');
   addKrDistributedRedisCache({ configuration: 'localhost:6379', instanceName: 'KestrunSession_' });

@@ -37,8 +37,9 @@ export { clearKrSession } from './cmdlets/session/Clear-KrSession.ts';
 
 export { scriptParameters } from './runtime/script/script-parameters.ts';
 export { listeningUrls } from './runtime/server/listening-urls.ts';
+export { resetKrRuntimeForTests } from './runtime/runtime-state.ts';
 export { KrCmdletError, KrParameterBindingError } from './runtime/binding/cmdlet-error.ts';
-export type { KrContext } from './runtime/context/kr-context.ts';
+export type { KrContext, KrServerHandle } from './runtime/context/kr-context.ts';
 export type { KrLogger } from './runtime/logging/kr-logger.ts';
 export { KrLoggerBase } from './runtime/logging/kr-logger.ts';
 export type { LogLevel } from './runtime/logging/log-level.ts';

@@ -5,6 +5,8 @@
 import { closeIdleConnections } from '../client/https-get.ts';
 import { ensureWrk } from '../wrk/ensure-wrk.ts';
 import { writeBenchCertificate } from './certificate.ts';
+import { startCluster } from './redis-cluster.ts';
+import type { BenchCluster } from './redis-cluster.ts';
 import { startRedis } from './redis.ts';
 import { createScratchDirectory } from './scratch-directory.ts';
 import type { ServerLaunch } from './server-process.ts';
@@ -14,22 +16,31 @@ export interface BenchEnvironment extends ServerLaunch {
   readonly wrkVersion: string;
 }
 
-export async function withBenchEnvironment<T>(work: (environment: BenchEnvironment) => Promise<T>): Promise<T> {
+/** `cluster`: also start the private Redis Cluster, for the targets that run on it. */
+export async function withBenchEnvironment<T>(work: (environment: BenchEnvironment) => Promise<T>, cluster = false): Promise<T> {
   const wrkVersion = ensureWrk();
   const scratch = createScratchDirectory();
   try {
     const certificate = await writeBenchCertificate(scratch.path);
     const redis = await startRedis();
+    let redisCluster: BenchCluster | undefined;
+    try {
+      redisCluster = cluster ? await startCluster() : undefined;
+    } catch (error) {
+      await redis.stop();
+      throw error;
+    }
     try {
       return await work({
         scratchDirectory: scratch.path,
         certificate,
         redisUrl: redis.url,
-        redisDescription: redis.description,
+        clusterConfiguration: redisCluster?.configuration,
+        redisDescription: redisCluster === undefined ? redis.description : `${redis.description}; ${redisCluster.description}`,
         wrkVersion,
       });
     } finally {
-      await redis.stop();
+      await Promise.all([redis.stop(), redisCluster?.stop()]);
     }
   } finally {
     closeIdleConnections();

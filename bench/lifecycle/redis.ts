@@ -21,12 +21,15 @@ export async function startRedis(): Promise<BenchRedis> {
     return { url: external, description: 'REDIS_URL (not started by the bench)', stop: () => Promise.resolve() };
   }
   const port = await findFreePort();
-  const child = spawnPinned(
-    LOAD_CORE,
-    'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const stop = await startRedisServer(['--port', String(port)]);
+  return { url: `redis://127.0.0.1:${port}`, description: `private redis-server on 127.0.0.1:${port}, core ${LOAD_CORE}`, stop };
+}
+
+/** A redis-server on the load core with `args` (its port among them), persisting nothing; resolves with its stop. */
+export async function startRedisServer(args: readonly string[]): Promise<() => Promise<void>> {
+  const child = spawnPinned(LOAD_CORE, 'redis-server', ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
@@ -44,9 +47,5 @@ export async function startRedis(): Promise<BenchRedis> {
   // Still drained, or redis would block on a full pipe if it ever logged enough.
   child.stdout?.resume();
   child.stderr?.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    description: `private redis-server on 127.0.0.1:${port}, core ${LOAD_CORE}`,
-    stop: () => stopProcess(child),
-  };
+  return () => stopProcess(child);
 }

@@ -6,16 +6,15 @@
 import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../paths.ts';
-import type { ServerTarget } from '../targets.ts';
+import type { RedisAddresses, ServerTarget } from '../targets.ts';
 import type { CertificateFiles } from './certificate.ts';
 import { findFreePort } from './free-port.ts';
 import { SERVER_CORE, hasExited, spawnPinned, stopProcess } from './pinned-process.ts';
 import { waitFor } from './wait-for.ts';
 
-export interface ServerLaunch {
+export interface ServerLaunch extends RedisAddresses {
   readonly scratchDirectory: string;
   readonly certificate: CertificateFiles;
-  readonly redisUrl: string;
 }
 
 export interface RunningServer {
@@ -41,7 +40,7 @@ export async function startServer(target: ServerTarget, launch: ServerLaunch, wr
   const logFile = join(launch.scratchDirectory, `${target.id}-${port}.log`);
   const output = openSync(logFile, 'a');
   // tsx as a loader rather than through npx: the pid spawned is then the server itself, not a launcher above it.
-  const [command = process.execPath, ...args] = [...wrapper, process.execPath, '--import', 'tsx', target.entry, ...target.args(launch.redisUrl, port)];
+  const [command = process.execPath, ...args] = [...wrapper, process.execPath, '--import', 'tsx', target.entry, ...target.args(launch, port)];
   const child = spawnPinned(SERVER_CORE, command, args, {
     cwd: REPOSITORY_ROOT,
     env: {

@@ -45,6 +45,12 @@ export function renderThroughputReport(
     peersTable(ratio, cpuMicrosPerRequest),
     tailLatency(rows, ratio),
   ];
+  if (rows.some((row) => row.target.id === 'kestrun-cluster')) {
+    sections.push(
+      '## kestrun-ts on a 3-primary Redis Cluster against a single Redis (req/s ratio on the same route; the target is 0.9 or more on the counter)',
+      clusterTable(ratio),
+    );
+  }
   if (run.failures.size > 0) sections.push('## Failures (no figure from the failing pass on)', failureList(run.failures));
   return `${sections.join('\n\n')}\n`;
 }
@@ -86,6 +92,13 @@ function peersTable(ratio: Ratio, figure: (measurement: Measurement) => number):
   return markdownTable(
     ['Route', ...PEERS.map((peer) => `kestrun-ts / ${targetById(peer).label}`)],
     ROUTE_ORDER.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, figure)))]),
+  );
+}
+
+function clusterTable(ratio: Ratio): string {
+  return markdownTable(
+    ['Route', 'Redis Cluster / single Redis'],
+    ROUTE_ORDER.map((route) => [`\`${route}\``, ratioCell(ratio({ id: 'kestrun-cluster', route }, { id: 'kestrun', route }, requestRate))]),
   );
 }
 

@@ -180,10 +180,50 @@ describe('Add-KrDistributedRedisCache', () => {
       }
     });
 
-    it('refuses a Sentinel serviceName when it is called, not when the server starts', () => {
-      const error = errorOf(() => addKrDistributedRedisCache({ configuration: 'cache.test:26379,serviceName=mymaster' }));
-      expect(error.message).to.match(/^Add-KrDistributedRedisCache: serviceName 'mymaster' asks for Redis Sentinel/);
-      expect(error.parameter).to.equal('Configuration');
+    it('accepts Sentinels with a serviceName', () => {
+      const definition = addKrDistributedRedisCache({ configuration: 'sentinel-1,sentinel-2:26380,serviceName=mymaster' });
+      expect(redisSettings(definition)).to.deep.include({
+        serviceName: 'mymaster',
+        endpoints: [{ host: 'sentinel-1' }, { host: 'sentinel-2', port: 26380 }],
+      });
+    });
+
+    describe('replicaAcknowledgements (kestrun-ts extension)', () => {
+      it('asks commits for WAIT with a default timeout of 1 s', () => {
+        const definition = addKrDistributedRedisCache({ configuration: 'h', replicaAcknowledgements: 1 });
+        expect(redisSettings(definition).replicaAcknowledgements).to.deep.equal({ replicas: 1, timeoutMs: 1000 });
+      });
+
+      it('defaults the timeout to half a short asyncTimeout', () => {
+        const definition = addKrDistributedRedisCache({ configuration: 'h,asyncTimeout=800', replicaAcknowledgements: 2 });
+        expect(redisSettings(definition).replicaAcknowledgements).to.deep.equal({ replicas: 2, timeoutMs: 400 });
+      });
+
+      it('takes the timeout given, with the Options parameter set too', () => {
+        const definition = addKrDistributedRedisCache({ options: { configuration: 'h' }, replicaAcknowledgements: 1, replicaAcknowledgementTimeout: 250 });
+        expect(redisSettings(definition).replicaAcknowledgements).to.deep.equal({ replicas: 1, timeoutMs: 250 });
+      });
+
+      it('is off unless asked for', () => {
+        expect(redisSettings(addKrDistributedRedisCache({ configuration: 'h' }))).to.not.have.property('replicaAcknowledgements');
+      });
+
+      it("refuses a count below 1 in PowerShell's words", () => {
+        const error = errorOf(() => addKrDistributedRedisCache({ configuration: 'h', replicaAcknowledgements: 0 }));
+        expect(error.message).to.include("Cannot validate argument on parameter 'ReplicaAcknowledgements'. The 0 argument is less than the minimum allowed range of 1.");
+      });
+
+      it('refuses a timeout the asyncTimeout would cut short, and a timeout without a count', () => {
+        const late = errorOf(() =>
+          addKrDistributedRedisCache({ configuration: 'h,asyncTimeout=500', replicaAcknowledgements: 1, replicaAcknowledgementTimeout: 500 }),
+        );
+        expect(late.message).to.equal(
+          "Add-KrDistributedRedisCache: Cannot validate argument on parameter 'ReplicaAcknowledgementTimeout'. The 500 argument must be less than the configuration's asyncTimeout (500 ms), which bounds every Redis command.",
+        );
+        expect(late.parameter).to.equal('ReplicaAcknowledgementTimeout');
+        const alone = errorOf(() => addKrDistributedRedisCache({ configuration: 'h', replicaAcknowledgementTimeout: 100 }));
+        expect(alone.message).to.equal('Add-KrDistributedRedisCache: ReplicaAcknowledgementTimeout applies only together with ReplicaAcknowledgements.');
+      });
     });
 
     it('replaces the in-memory cache Add-KrSession added on its own', () => {

@@ -89,19 +89,21 @@ describe('MemoryDistributedCache', () => {
       expect(await cache.get('a')).to.equal(null);
     });
 
-    it('reports getInto and setInto to a receiver at once, failures included', async () => {
+    it('settles get and set as promises, failures as rejections', async () => {
       const cache = createCache();
-      const outcomes: string[] = [];
-      const receiver = <T>(label: string) => ({
-        fulfil: (value: T) => outcomes.push(`${label} fulfil ${value === undefined ? 'undefined' : String(value)}`),
-        fail: (error: unknown) => outcomes.push(`${label} fail ${(error as Error).name}`),
-      });
-      cache.setInto('k', Buffer.from('v'), {}, receiver('set'));
-      cache.getInto('k', undefined, receiver('get'));
-      cache.getInto('missing', undefined, receiver('missing'));
-      cache.setInto('bad', Buffer.from('v'), { slidingExpirationMs: 0 }, receiver('invalid'));
+      const outcome = <T>(label: string, promise: Promise<T>): Promise<string> =>
+        promise.then(
+          (value) => `${label} fulfil ${value === undefined ? 'undefined' : String(value)}`,
+          (error: unknown) => `${label} fail ${(error as Error).name}`,
+        );
+      const outcomes = [
+        await outcome('set', cache.set('k', Buffer.from('v'), {})),
+        await outcome('get', cache.get('k')),
+        await outcome('missing', cache.get('missing')),
+        await outcome('invalid', cache.set('bad', Buffer.from('v'), { slidingExpirationMs: 0 })),
+      ];
       await cache.close();
-      cache.getInto('k', undefined, receiver('closed'));
+      outcomes.push(await outcome('closed', cache.get('k')));
       expect(outcomes).to.deep.equal([
         'set fulfil undefined',
         'get fulfil v',

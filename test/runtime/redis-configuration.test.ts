@@ -56,6 +56,19 @@ const parsesTo: ReadonlyArray<readonly [string, RedisConfiguration, RedisConnect
     },
   ],
   ['duplicate endpoints', 'host:6379,host:6379,HOST:6379', { ...DEFAULTS, endpoints: [{ host: 'host', port: 6379 }] }],
+  [
+    'Sentinels with a service name',
+    'sentinel-1:26379,sentinel-2:26379,serviceName=mymaster,password=pw',
+    {
+      ...DEFAULTS,
+      endpoints: [
+        { host: 'sentinel-1', port: 26379 },
+        { host: 'sentinel-2', port: 26379 },
+      ],
+      serviceName: 'mymaster',
+      password: 'pw',
+    },
+  ],
   ['IPv6 endpoints', '[::1]:6380,::1,[::2]', { ...DEFAULTS, endpoints: [{ host: '::1', port: 6380 }, { host: '::1' }, { host: '::2' }] }],
   [
     'deprecated keys are ignored',
@@ -222,7 +235,7 @@ describe('Redis configuration', () => {
   describe('toIoredisOptions', () => {
     it('maps an Upstash URL to a TLS connection that checks the host name', () => {
       const options = toIoredisOptions(parseRedisConfiguration('rediss://default:TOKEN@eu1-x.upstash.io:6379'));
-      const { retryStrategy, ...rest } = options;
+      const { retryStrategy, reconnectOnError, ...rest } = options;
       expect(rest).to.deep.equal({
         host: 'eu1-x.upstash.io',
         port: 6379,
@@ -236,6 +249,9 @@ describe('Redis configuration', () => {
         maxRetriesPerRequest: 0,
       });
       expect(retryStrategy).to.equal(reconnectDelayMs);
+      // A primary demoted to replica answers writes with READONLY: reconnect, and find the primary again.
+      expect(reconnectOnError?.(new Error("READONLY You can't write against a read only replica."))).to.equal(true);
+      expect(reconnectOnError?.(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).to.equal(false);
     });
 
     it('defaults the port to 6380 with TLS and 6379 without', () => {
@@ -267,19 +283,19 @@ describe('Redis configuration', () => {
       expect(toIoredisOptions(parseRedisConfiguration('first:1,second:2'))).to.include({ host: 'first', port: 1 });
     });
 
-    it('rejects Sentinel (serviceName) rather than connecting to the sentinel as if it were the primary', () => {
-      expect(() => toIoredisOptions(parseRedisConfiguration('sentinel:26379,serviceName=mymaster'))).to.throw(
-        "serviceName 'mymaster' asks for Redis Sentinel, which is not supported yet; connect to the primary's endpoint instead.",
-      );
+    it('connects to the endpoint it is given', () => {
+      const settings = parseRedisConfiguration('first:1,second,ssl=true');
+      expect(toIoredisOptions(settings, { host: 'second' })).to.include({ host: 'second', port: 6380 });
+      expect(toIoredisOptions(settings, { host: 'second' }).tls).to.deep.equal({ servername: 'second' });
     });
   });
 
   describe('reconnectDelayMs', () => {
-    it('backs off and never stops retrying or waits more than 2 s', () => {
+    it('backs off and never stops retrying or waits more than 0.5 s', () => {
       const delays = Array.from({ length: 200 }, (_, index) => reconnectDelayMs(index + 1));
-      expect(delays.every((delay) => Number.isInteger(delay) && delay >= 50 && delay <= 2000)).to.equal(true);
+      expect(delays.every((delay) => Number.isInteger(delay) && delay >= 50 && delay <= 500)).to.equal(true);
       expect(reconnectDelayMs(1)).to.be.below(150);
-      expect(reconnectDelayMs(200)).to.be.at.least(2000 - 1);
+      expect(reconnectDelayMs(200)).to.be.at.least(500 - 1);
     });
   });
 
@@ -289,11 +305,17 @@ describe('Redis configuration', () => {
       expect(description).to.equal('127.0.0.1:6380 (tls, user default)');
     });
 
-    it('resolves the default port and names unused endpoints', () => {
+    it('resolves the default port and names every endpoint', () => {
       expect(describeRedisSettings(parseRedisConfiguration('[::1],other:1,password=pw,defaultDatabase=2'))).to.equal(
-        '[::1]:6379 (db 2, 1 further endpoint unused)',
+        '[::1]:6379,other:1 (db 2)',
       );
       expect(describeRedisSettings(parseRedisConfiguration('localhost'))).to.equal('localhost:6379');
+    });
+
+    it('names the Sentinel service and the Sentinels, whose default port is 26379', () => {
+      expect(describeRedisSettings(parseRedisConfiguration('s1,s2:5000,serviceName=mymaster,password=pw,ssl=true'))).to.equal(
+        'service mymaster via sentinel(s) s1:26379,s2:5000 (tls)',
+      );
     });
   });
 });

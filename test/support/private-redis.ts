@@ -10,13 +10,12 @@
  * own "Ready to accept connections" log line, never a sleep. Servers still running when the process exits are
  * killed, but call stop() in an after hook anyway: it also removes the temporary directory.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { findFreePort, launchRedis, terminate } from './redis-process.ts';
 
 export interface PrivateRedisOptions {
   /** Serve TLS only, with a server certificate for 127.0.0.1 and localhost signed by a test CA (see caPem). */
@@ -44,9 +43,7 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-const READY_LINE = 'Ready to accept connections';
-const STARTUP_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
+const READY_LINE = /Ready to accept connections/;
 const PORT_ATTEMPTS = 5;
 
 interface TestCertificates {
@@ -54,11 +51,6 @@ interface TestCertificates {
   readonly certPem: string;
   readonly keyPem: string;
 }
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 let certificates: Promise<TestCertificates> | undefined;
 
@@ -149,61 +141,8 @@ function serverArguments(directory: string, port: number, password: string | und
   return args;
 }
 
-/** Spawns redis-server and resolves once it logs that it accepts connections; rejects with its output if it exits. */
-function launch(args: readonly string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    let output = '';
-    const fail = (reason: string): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`redis-server ${reason}.\n${output}`));
-    };
-    const timer = setTimeout(() => fail(`did not report "${READY_LINE}" within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS);
-    const onOutput = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (!output.includes(READY_LINE)) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onOutput);
-      child.stderr?.off('data', onOutput);
-      // The pipes must keep draining, or a chatty server would block on a full pipe.
-      child.stdout?.resume();
-      child.stderr?.resume();
-      resolve(child);
-    };
-    child.stdout?.on('data', onOutput);
-    child.stderr?.on('data', onOutput);
-    child.once('error', (error) => fail(`could not be started (${error.message})`));
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      if (!output.includes(READY_LINE)) fail(`exited before it was ready (code ${code}, signal ${signal})`);
-    });
-  });
-}
-
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(escalation);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      probe.close(() => (port === undefined ? reject(new Error('No free port was assigned.')) : resolve(port)));
-    });
-  });
+async function launch(args: readonly string[]): Promise<ChildProcess> {
+  return (await launchRedis(args, READY_LINE)).child;
 }
 
 async function writeCertificates(directory: string): Promise<TestCertificates> {

@@ -1,5 +1,5 @@
 /**
- * Sessions with a store the test controls. The real route pipeline (createRouteDispatcher: route, session commit,
+ * Sessions with a store the test controls. The real route pipeline (routeHandler: route, session commit,
  * 503 mapping, buffered response) runs in a Hono app over a SessionEngine built on a cache the test passes in, so a
  * test can count store calls, look at the stored bytes, stall the store, or share one store between two engines,
  * which an in-process server (whose cache is private) cannot do. Requests go through `app.request`, without sockets.
@@ -9,19 +9,12 @@
  *   const first = await app.request('/count', { jar });
  */
 import { Hono } from 'hono';
-import { settleFrom } from '../../src/runtime/cache/distributed-cache.ts';
-import type {
-  CacheReceiver,
-  DistributedCache,
-  DistributedCacheEntryOptions,
-  DistributedCacheGetOptions,
-} from '../../src/runtime/cache/distributed-cache.ts';
+import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../../src/runtime/cache/distributed-cache.ts';
 import { sessionCookieBuilder } from '../../src/runtime/cookies/cookie-builder.ts';
-import type { HostRecord } from '../../src/runtime/host/host-registry.ts';
-import { freezeDefinition } from '../../src/runtime/host/server-definition.ts';
+import { hostRecord } from '../../src/runtime/host/host-registry.ts';
 import type { RouteHandler, SessionDefinition } from '../../src/runtime/host/server-definition.ts';
 import { getDefaultLogger } from '../../src/runtime/logging/logger-manager.ts';
-import { createRouteDispatcher } from '../../src/runtime/pipeline/route-dispatch.ts';
+import { routeHandler } from '../../src/runtime/pipeline/route-dispatch.ts';
 import { explicitProtector } from '../../src/runtime/session/key-ring.ts';
 import { SessionEngine } from '../../src/runtime/session/session-engine.ts';
 import { createSessionKey } from '../../src/runtime/session/session-format.ts';
@@ -76,12 +69,6 @@ export class CountingCache implements DistributedCache {
   }
   set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
     return this.record('set', key, () => this.inner.set(key, value, options));
-  }
-  getInto(key: string, options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void {
-    settleFrom(this.get(key, options), receiver);
-  }
-  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void {
-    settleFrom(this.set(key, value, options), receiver);
   }
   refresh(key: string): Promise<void> {
     return this.record('refresh', key, () => this.inner.refresh(key));
@@ -153,8 +140,8 @@ export function sessionApp(options: SessionAppOptions): SessionApp {
   const session = sessionDefinition(options.session);
   const engine = new SessionEngine(session, options.cache, logger);
   // Never registered in the host registry: the dispatcher only reads the definition's name and logger.
-  const record: HostRecord = {
-    definition: freezeDefinition({
+  const record = hostRecord(
+    {
       kind: 'KrServer',
       name: `session-harness-${++harnessCount}`,
       environment: 'Test',
@@ -163,13 +150,12 @@ export function sessionApp(options: SessionAppOptions): SessionApp {
       cache: undefined,
       session,
       routes: [],
-    }),
-    state: 'running',
-    engine: undefined,
-  };
+    },
+    'running',
+  );
   const app = new Hono();
   for (const [path, scriptBlock] of Object.entries(options.routes)) {
-    app.on(['GET', 'POST'], path, createRouteDispatcher(record, { verbs: ['Get', 'Post'], pattern: path, scriptBlock }, engine));
+    app.on(['GET', 'POST'], path, routeHandler(record, { verbs: ['Get', 'Post'], pattern: path, scriptBlock }, engine));
   }
   return {
     engine,

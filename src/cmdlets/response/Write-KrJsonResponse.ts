@@ -25,7 +25,7 @@ export const writeKrJsonResponse = defineCmdlet(CMDLET, writeKrJsonResponseParam
   const depth = values.depth ?? 10;
   const { json, truncated } = convertToJson(values.inputObject, depth, values.compress ?? false);
   if (truncated) {
-    context.host.definition.logger.warning(`Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`);
+    context.server.logger.warning(`Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`);
   }
   context.response.write(json, values.statusCode ?? 200, values.contentType || 'application/json');
 });

@@ -1,9 +1,9 @@
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
-import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
-import { parseRedisConfiguration, toIoredisOptions } from '../../runtime/cache/redis/redis-configuration.ts';
-import type { RedisConfigurationOptions } from '../../runtime/cache/redis/redis-configuration.ts';
+import { inParameterSets, intParameter, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { parseRedisConfiguration } from '../../runtime/cache/redis/redis-configuration.ts';
+import type { RedisConfigurationOptions, RedisConnectionSettings, ReplicaAcknowledgements } from '../../runtime/cache/redis/redis-configuration.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
@@ -33,8 +33,45 @@ export const addKrDistributedRedisCacheParameters = {
   configurationOptions: inParameterSets(['Items'], typedParameter(isConfigurationOptions, 'StackExchange.Redis.ConfigurationOptions')),
   configuration: inParameterSets(['Items'], stringParameter()),
   instanceName: inParameterSets(['Items'], stringParameter({ allowEmptyString: true, defaultValue: "''" })),
+  // kestrun-ts extensions (docs/deviations.md): durability across a failover, with Redis WAIT.
+  replicaAcknowledgements: intParameter({
+    min: 1,
+    description:
+      'kestrun-ts extension: a session commit succeeds only once this many replicas have acknowledged it (Redis WAIT, sent with the commit in the same round trip); otherwise the request answers 503.',
+  }),
+  replicaAcknowledgementTimeout: intParameter({
+    min: 1,
+    defaultValue: 'half the asyncTimeout, at most 1000',
+    description: 'kestrun-ts extension: how long, in milliseconds, a commit waits for ReplicaAcknowledgements; shorter than the asyncTimeout.',
+  }),
   passThru: switchParameter(),
 };
+
+const MAX_DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS = 1000;
+
+/** The WAIT the commits send, validated against the connection's asyncTimeout; undefined when not asked for. */
+function replicaAcknowledgementsOf(
+  replicas: number | undefined,
+  timeoutMs: number | undefined,
+  settings: RedisConnectionSettings,
+): ReplicaAcknowledgements | undefined {
+  if (replicas === undefined) {
+    if (timeoutMs === undefined) return undefined;
+    throw new KrCmdletError(CMDLET, 'ReplicaAcknowledgementTimeout applies only together with ReplicaAcknowledgements.', {
+      parameter: 'ReplicaAcknowledgementTimeout',
+    });
+  }
+  const asyncTimeoutMs = settings.asyncTimeoutMs;
+  if (timeoutMs !== undefined && timeoutMs >= asyncTimeoutMs) {
+    throw new KrCmdletError(
+      CMDLET,
+      `Cannot validate argument on parameter 'ReplicaAcknowledgementTimeout'. The ${timeoutMs} argument must be less than the ` +
+        `configuration's asyncTimeout (${asyncTimeoutMs} ms), which bounds every Redis command.`,
+      { parameter: 'ReplicaAcknowledgementTimeout' },
+    );
+  }
+  return { replicas, timeoutMs: timeoutMs ?? Math.max(1, Math.min(MAX_DEFAULT_ACKNOWLEDGEMENT_TIMEOUT_MS, Math.floor(asyncTimeoutMs / 2))) };
+}
 
 /**
  * Add-KrDistributedRedisCache: sessions (and the cookie-protection key ring) in Redis, with the data layout of
@@ -67,11 +104,11 @@ export const addKrDistributedRedisCache = defineCmdlet(
     let settings;
     try {
       settings = parseRedisConfiguration(source);
-      // Settings the client cannot use (Sentinel) are refused here, where the script can still be fixed.
-      toIoredisOptions(settings);
     } catch (error) {
       throw cmdletErrorFrom(CMDLET, error, configurationOptions === undefined ? 'Configuration' : 'ConfigurationOptions');
     }
+    const replicaAcknowledgements = replicaAcknowledgementsOf(values.replicaAcknowledgements, values.replicaAcknowledgementTimeout, settings);
+    if (replicaAcknowledgements !== undefined) settings = { ...settings, replicaAcknowledgements };
     return commitDefinition(record, {
       ...current,
       cache: { kind: 'redis', settings, instanceName: options?.instanceName ?? values.instanceName ?? '' },

@@ -1,6 +1,7 @@
 /**
- * The shape of ASP.NET Core's IDistributedCache, asynchronous only: Node has no synchronous I/O.
- * Every session store (in-memory, Redis) implements it, so the session engine never knows which one it talks to.
+ * The shape of ASP.NET Core's IDistributedCache (and connect-redis's store), asynchronous only: Node has no
+ * synchronous I/O. Every session store (in-memory, Redis) implements it, so the session engine never knows which one
+ * it talks to. How a store talks to its server (batching, scripts, encodings) stays inside it.
  */
 export interface DistributedCacheEntryOptions {
   /** Sliding window in milliseconds: every read or refresh moves the expiry this far into the future. */
@@ -20,25 +21,12 @@ export interface DistributedCacheGetOptions {
   readonly expectedSlidingMs?: number;
 }
 
-/** Where a store reports the outcome of one call made without a promise. Exactly one of the two is called, once. */
-export interface CacheReceiver<T> {
-  fulfil(value: T): void;
-  fail(error: unknown): void;
-}
-
 export interface DistributedCache {
   /** A short human description for logs, for example `redis 127.0.0.1:6379` or `memory`. Never holds secrets. */
   readonly description: string;
   /** Returns the value, or null when it is missing or expired. A hit slides the entry's expiry. */
   get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null>;
   set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void>;
-  /**
-   * get and set, reporting to a receiver instead of returning a promise. The session engine loads and commits
-   * through these: on a session request every promise layer is measurable, and a store's promise with the engine's
-   * `.then` on it would be two more per round trip.
-   */
-  getInto(key: string, options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void;
-  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void;
   /** Slides the expiry of an existing entry; a missing key is a no-op. */
   refresh(key: string): Promise<void>;
   remove(key: string): Promise<void>;
@@ -53,31 +41,6 @@ export interface DistributedCache {
   connect(): Promise<void>;
   /** Releases timers and connections. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/** A call made with a receiver, as a promise: what get and set are to every caller but the session engine. */
-export function promiseOf<T>(call: (receiver: CacheReceiver<T>) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => call({ fulfil: resolve, fail: reject }));
-}
-
-/** Reports what `compute` returns, or what it throws, to a receiver. */
-export function settleWith<T>(receiver: CacheReceiver<T>, compute: () => T): void {
-  let value: T;
-  try {
-    value = compute();
-  } catch (error) {
-    receiver.fail(error);
-    return;
-  }
-  receiver.fulfil(value);
-}
-
-/** Reports a promise's outcome to a receiver. */
-export function settleFrom<T>(promise: Promise<T>, receiver: CacheReceiver<T>): void {
-  promise.then(
-    (value) => receiver.fulfil(value),
-    (error: unknown) => receiver.fail(error),
-  );
 }
 
 /**

@@ -3,8 +3,8 @@
  * budget. Nothing is shared between instances or survives a restart.
  */
 import { MAX_TIMER_DELAY_MS } from '../timing/deadline-queue.ts';
-import { CacheUnavailableError, settleWith } from './distributed-cache.ts';
-import type { CacheReceiver, DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from './distributed-cache.ts';
+import { CacheUnavailableError } from './distributed-cache.ts';
+import type { DistributedCache, DistributedCacheEntryOptions } from './distributed-cache.ts';
 
 export interface MemoryDistributedCacheOptions {
   /** Budget for the sum of value lengths in bytes; MemoryDistributedCacheOptions defaults to 200 MB. */
@@ -88,14 +88,6 @@ export class MemoryDistributedCache implements DistributedCache {
 
   async set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
     this.write(key, value, options);
-  }
-
-  getInto(key: string, _options: DistributedCacheGetOptions | undefined, receiver: CacheReceiver<Buffer | null>): void {
-    settleWith(receiver, () => this.read(key));
-  }
-
-  setInto(key: string, value: Buffer, options: DistributedCacheEntryOptions, receiver: CacheReceiver<void>): void {
-    settleWith(receiver, () => this.write(key, value, options));
   }
 
   async refresh(key: string): Promise<void> {

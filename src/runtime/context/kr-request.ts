@@ -74,6 +74,11 @@ export class KrRequest {
     return (incoming?.socket as TLSSocket | undefined)?.encrypted === true;
   }
 
+  /** Aborted when the client goes away before the response is sent, as ASP.NET Core's RequestAborted. */
+  get signal(): AbortSignal {
+    return this.hono.req.raw.signal;
+  }
+
   text(): Promise<string> {
     return this.hono.req.text();
   }

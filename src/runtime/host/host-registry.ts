@@ -1,10 +1,16 @@
 import { KrCmdletError } from '../binding/cmdlet-error.ts';
+import type { KrServerHandle } from '../context/kr-context.ts';
 import type { KrLogger } from '../logging/kr-logger.ts';
-import type { ListenerDescription } from '../server/host-engine.ts';
 import { freezeDefinition } from './server-definition.ts';
-import type { ServerDefinition } from './server-definition.ts';
+import type { HttpProtocols, ServerDefinition } from './server-definition.ts';
 
 export type HostState = 'defined' | 'configured' | 'running' | 'stopped';
+
+export interface ListenerDescription {
+  readonly url: string;
+  readonly protocols: HttpProtocols;
+  readonly certificateSubject: string | undefined;
+}
 
 /** The engine behind a configured server; the pipeline module builds it. */
 export interface ConfiguredHost {
@@ -23,10 +29,37 @@ export interface HostRecord {
   definition: ServerDefinition;
   state: HostState;
   engine: ConfiguredHost | undefined;
+  /** What its routes see of it (KrContext.server). */
+  readonly handle: KrServerHandle;
 }
 
 const hosts = new Map<string, HostRecord>();
 let defaultHostKey: string | undefined;
+const hostsByHandle = new WeakMap<KrServerHandle, HostRecord>();
+
+/** A record for a definition, not registered: createHost registers it; test harnesses use it as it is. */
+export function hostRecord(definition: ServerDefinition, state: HostState = 'defined'): HostRecord {
+  const record: HostRecord = {
+    definition: freezeDefinition(definition),
+    state,
+    engine: undefined,
+    handle: {
+      get name() {
+        return record.definition.name;
+      },
+      get logger() {
+        return record.definition.logger;
+      },
+    },
+  };
+  hostsByHandle.set(record.handle, record);
+  return record;
+}
+
+/** The host whose routes see `handle` as their server. */
+export function hostOfHandle(handle: KrServerHandle): HostRecord | undefined {
+  return hostsByHandle.get(handle);
+}
 
 export function createHost(
   cmdlet: string,
@@ -44,20 +77,16 @@ export function createHost(
       { parameter: 'Name' },
     );
   }
-  const record: HostRecord = {
-    definition: freezeDefinition({
-      kind: 'KrServer',
-      name,
-      environment,
-      logger,
-      endpoints: [],
-      cache: undefined,
-      session: undefined,
-      routes: [],
-    }),
-    state: 'defined',
-    engine: undefined,
-  };
+  const record = hostRecord({
+    kind: 'KrServer',
+    name,
+    environment,
+    logger,
+    endpoints: [],
+    cache: undefined,
+    session: undefined,
+    routes: [],
+  });
   hosts.set(key, record);
   if (makeDefault || defaultHostKey === undefined) defaultHostKey = key;
   return record;
@@ -87,4 +116,10 @@ export function allHosts(): readonly HostRecord[] {
 export function commitDefinition(record: HostRecord, definition: ServerDefinition): ServerDefinition {
   record.definition = freezeDefinition(definition);
   return record.definition;
+}
+
+/** Forgets every host, running or not; for tests, through resetKrRuntimeForTests. */
+export function resetHostRegistry(): void {
+  hosts.clear();
+  defaultHostKey = undefined;
 }

@@ -1,6 +1,6 @@
 import { KrCmdletError } from '../binding/cmdlet-error.ts';
 import { currentContext } from '../context/current-context.ts';
-import { defaultHost, findHost } from './host-registry.ts';
+import { defaultHost, findHost, hostOfHandle } from './host-registry.ts';
 import type { HostRecord } from './host-registry.ts';
 import type { ServerDefinition } from './server-definition.ts';
 
@@ -15,7 +15,7 @@ export function resolveServer(cmdlet: string, server: ServerReference | undefine
   const record =
     server !== undefined
       ? findHost(typeof server === 'string' ? server : server.name)
-      : (currentContext()?.host ?? defaultHost());
+      : (currentHost() ?? defaultHost());
   if (record === undefined) {
     if (server !== undefined) {
       const name = typeof server === 'string' ? server : server.name;
@@ -24,6 +24,11 @@ export function resolveServer(cmdlet: string, server: ServerReference | undefine
     throw new KrCmdletError(cmdlet, 'No Kestrun server instance found. Please create a Kestrun server instance.');
   }
   return record;
+}
+
+function currentHost(): HostRecord | undefined {
+  const handle = currentContext()?.server;
+  return handle === undefined ? undefined : hostOfHandle(handle);
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { KrLogger } from '../logging/kr-logger.ts';
-import type { CookieBuilder } from '../cookies/cookie-builder.ts';
 import type { MemoryDistributedCacheOptions } from '../cache/memory-cache.ts';
 import type { RedisConnectionSettings } from '../cache/redis/redis-configuration.ts';
 import type { KrContext } from '../context/kr-context.ts';
 import type { EndpointBinding } from '../endpoint/endpoint-binding.ts';
+import type { SessionDefinition } from '../session/session-definition.ts';
+
+export type { SessionDefinition, SessionStoreErrorMode } from '../session/session-definition.ts';
 
 export const HTTP_VERBS = ['Get', 'Head', 'Post', 'Put', 'Patch', 'Delete', 'Options', 'Trace'] as const;
 export type HttpVerb = (typeof HTTP_VERBS)[number];
@@ -35,20 +37,6 @@ export type CacheDefinition =
   /** `implicit` marks the cache Add-KrSession adds on its own, which a later Redis cache replaces. */
   | { readonly kind: 'memory'; readonly options: MemoryDistributedCacheOptions; readonly implicit: boolean }
   | { readonly kind: 'redis'; readonly settings: RedisConnectionSettings; readonly instanceName: string };
-
-/** What a session does when its store fails: refuse the request (503) or degrade as ASP.NET Core does. */
-export type SessionStoreErrorMode = 'Fail' | 'Degrade';
-
-export interface SessionDefinition {
-  readonly cookie: CookieBuilder;
-  readonly idleTimeoutMs: number;
-  readonly ioTimeoutMs: number;
-  readonly storeErrorMode: SessionStoreErrorMode;
-  /** Explicit cookie-protection secrets, newest first; empty means a key ring kept in the cache. */
-  readonly protectionKeys: readonly string[];
-  /** Count X-Forwarded-Proto when deciding whether a request came over HTTPS. */
-  readonly trustProxy: boolean;
-}
 
 /**
  * A server, as the script has described it so far. Every definition cmdlet returns a new frozen definition

@@ -1,7 +1,7 @@
 import type { KrResponse } from '../context/kr-response.ts';
 
 /**
- * The headers of a buffered KrResponse as the plain object Node's writeHead takes: lower-case names, Set-Cookie as
+ * The headers of a buffered KrResponse as a plain object: lower-case names, Set-Cookie as
  * a list, other repeated headers joined with commas.
  */
 export function responseHeaders(response: KrResponse): Record<string, string | string[]> {
@@ -21,6 +21,6 @@ export function responseHeaders(response: KrResponse): Record<string, string | s
  * Turns the buffered KrResponse into the Response Hono sends. Headers go in as a plain object, which keeps
  * @hono/node-server on its fast path (no Headers instance, no clone).
  */
-export function applyResponse(response: KrResponse): Response {
+export function toResponse(response: KrResponse): Response {
   return new Response(response.body, { status: response.statusCode, headers: responseHeaders(response) as Record<string, string> });
 }

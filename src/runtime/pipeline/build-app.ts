@@ -6,7 +6,7 @@ import type { HttpVerb, RouteDefinition } from '../host/server-definition.ts';
 import type { SessionEngine } from '../session/session-engine.ts';
 import { logRequest } from './request-log.ts';
 import { routePath } from './request-path.ts';
-import { createRouteDispatcher } from './route-dispatch.ts';
+import { routeHandler } from './route-dispatch.ts';
 
 export interface ServerApp {
   readonly app: Hono;
@@ -37,11 +37,10 @@ export function buildApp(record: HostRecord, sessions: SessionEngine | undefined
   });
 
   const addRoute = (route: RouteDefinition): void => {
-    const dispatch = createRouteDispatcher(record, route, sessions);
     app.on(
       route.verbs.map((verb) => verb.toUpperCase()),
       route.pattern,
-      dispatch,
+      routeHandler(record, route, sessions),
     );
     verbsByPattern.add('ALL', route.pattern, route.verbs);
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import type { NodeResponse } from './write-response.ts';
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 
 /**
  * What @hono/node-server passes a Hono app as its env: Node's own request and response objects. Hono types the env
@@ -8,5 +9,5 @@ import type { NodeResponse } from './write-response.ts';
  */
 export interface NodeBindings {
   readonly incoming?: IncomingMessage | Http2ServerRequest;
-  readonly outgoing?: NodeResponse;
+  readonly outgoing?: ServerResponse | Http2ServerResponse;
 }

@@ -1,6 +1,6 @@
 import { KrCmdletError } from '../binding/cmdlet-error.ts';
 import { allHosts, removeHost } from '../host/host-registry.ts';
-import type { ConfiguredHost, HostRecord } from '../host/host-registry.ts';
+import type { ConfiguredHost, HostRecord, HostState } from '../host/host-registry.ts';
 import { writeConsole } from '../logging/kr-logger.ts';
 import { closeAllLoggers } from '../logging/logger-manager.ts';
 import { configureHost } from './host-engine.ts';
@@ -52,6 +52,13 @@ export async function startHost(cmdlet: string, record: HostRecord, options: Sta
     if (options.closeLogsOnExit) await closeAllLoggers();
     throw new KrCmdletError(cmdlet, `Failed to start Kestrun server '${name}'. ${message}`, { cause: error });
   }
+  void engine.stopped.then(async () => {
+    removeHost(record);
+    print(options.quiet, 'Kestrun server stopped.');
+    if (options.closeLogsOnExit) await closeAllLoggers();
+  });
+  // Stopped while it was starting: nothing more to announce.
+  if ((record.state as HostState) === 'stopped') return;
   record.state = 'running';
   watchSignals();
   print(options.quiet, 'Kestrun server started successfully.');
@@ -65,41 +72,44 @@ export async function startHost(cmdlet: string, record: HostRecord, options: Sta
     );
   }
   print(options.quiet, 'Press Ctrl+C to stop the server.');
-  void engine.stopped.then(async () => {
-    removeHost(record);
-    print(options.quiet, 'Kestrun server stopped.');
-    if (options.closeLogsOnExit) await closeAllLoggers();
-  });
 }
 
-/** Stops a running server gracefully and forgets it. */
+/** Stops a server gracefully, a starting one included, and forgets it. */
 export async function stopHost(record: HostRecord): Promise<void> {
-  if (record.engine === undefined || record.state !== 'running') {
-    removeHost(record);
-    record.state = 'stopped';
-    return;
-  }
+  const wasRunning = record.state === 'running';
   record.state = 'stopped';
-  record.definition.logger.information(`Stopping Kestrun server '${record.definition.name}' ...`);
-  await record.engine.stop();
+  if (record.engine !== undefined) {
+    if (wasRunning) record.definition.logger.information(`Stopping Kestrun server '${record.definition.name}' ...`);
+    await record.engine.stop();
+  }
   removeHost(record);
 }
 
-let signalsWatched = false;
+/** The SIGINT/SIGTERM handler, while installed: from the first Start-KrServer on, never at import. */
+let signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
 
 /**
  * SIGINT and SIGTERM stop every running server gracefully; once all are closed nothing keeps the event loop
  * alive and the process exits with 0. A second signal does not wait any longer.
  */
 function watchSignals(): void {
-  if (signalsWatched) return;
-  signalsWatched = true;
+  if (signalHandler !== undefined) return;
   let received = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  signalHandler = (signal) => {
     if (received) process.exit(signal === 'SIGINT' ? 130 : 143);
     received = true;
     void Promise.all(allHosts().filter((record) => record.state === 'running').map((record) => stopHost(record)));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', signalHandler);
+  process.on('SIGTERM', signalHandler);
+}
+
+/** Stops every running server and removes the signal handlers; for tests, through resetKrRuntimeForTests. */
+export async function stopAllForTests(): Promise<void> {
+  await Promise.all(allHosts().map((record) => stopHost(record)));
+  if (signalHandler !== undefined) {
+    process.off('SIGINT', signalHandler);
+    process.off('SIGTERM', signalHandler);
+    signalHandler = undefined;
+  }
 }

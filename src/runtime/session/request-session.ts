@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { CacheUnavailableError } from '../cache/distributed-cache.ts';
-import type { CacheReceiver } from '../cache/distributed-cache.ts';
 import type { KrRequest } from '../context/kr-request.ts';
 import type { KrResponse } from '../context/kr-response.ts';
 import { renderSetCookie } from '../cookies/cookie-builder.ts';
@@ -25,15 +24,10 @@ type LoadState = 'unloaded' | 'loaded' | 'unavailable';
 /** Makes the error a cmdlet reports when a write would break a session limit. */
 export type SessionLimitRefusal = (message: string) => Error;
 
-const RESOLVED = Promise.resolve();
-
 /**
  * One request's view of its session, with ASP.NET Core DistributedSession's semantics: nothing is read until
  * a session cmdlet asks, a new session gets its cookie only when something is first stored in it, and the
  * whole dictionary is written back only when it was modified.
- *
- * Every operation costs at most one promise of its own once the session is loaded: a session request runs under
- * AsyncLocalStorage, where each promise pays for its async hooks.
  */
 export class RequestSession {
   private state: LoadState = 'unloaded';
@@ -89,36 +83,39 @@ export class RequestSession {
   }
 
   /**
-   * Writes a modified session (one round trip) and, for a session established by this request, adds its
-   * cookie; then continues with `respond`, or with `fail` when the write failed and the store-error mode is Fail.
-   * The route's response comes out of the commit's own promise: one promise layer fewer per request.
-   * Undefined when there is nothing to write: a session that was only read needs nothing more, since its load
-   * already slid the expiry.
+   * Writes a modified session (one round trip) and, for a session established by this request, adds its cookie.
+   * Rejects when the write failed and the store-error mode is Fail. A session that was only read needs nothing
+   * more: its load already slid the expiry.
    */
-  commit<R>(response: KrResponse, respond: () => R, fail: (error: unknown) => R): Promise<R> | undefined {
-    if (this.loading === undefined) return undefined;
-    // A load the route started without awaiting it: commit once it is done. Its failure already reached the route.
-    if (this.state === 'unloaded') return this.loading.then(() => this.commit(response, respond, fail) ?? respond(), respond);
-    if (!this.modified || this.state !== 'loaded') return undefined;
+  async commit(response: KrResponse): Promise<void> {
+    if (this.loading === undefined) return;
+    if (this.state === 'unloaded') {
+      // A load the route started without awaiting it: commit once it is done. Its failure already reached the route.
+      try {
+        await this.loading;
+      } catch {
+        return;
+      }
+    }
+    if (!this.modified || this.state !== 'loaded') return;
     const engine = this.engine;
     this.id ??= randomBytes(SESSION_ID_LENGTH);
     const blob = serializeSession(this.id, this.entries);
-    return engine.withIoTimeout(
-      (receiver) => engine.cache.setInto(engine.storeKey(this.sessionKey), blob, engine.setOptions, receiver),
-      'Committing the session timed out.',
-      () => this.stored(response, respond, fail),
-      (error) => this.storeFailed(error, respond, fail),
-    );
+    try {
+      await engine.withIoTimeout(engine.cache.set(engine.storeKey(this.sessionKey), blob, engine.setOptions), 'Committing the session timed out.');
+    } catch (error) {
+      engine.storeFailed('Error closing the session.', error);
+      if (engine.failOnStoreError) throw asUnavailable(error);
+      return;
+    }
+    this.stored();
+    if (this.establish) this.addCookie(response, await engine.protector());
   }
 
-  /** Runs `action` on the loaded session: at once when it is loaded, after the load otherwise. */
-  private afterLoad<T>(action: () => T): Promise<T> {
-    if (this.state !== 'loaded') return this.ensureLoaded().then(action);
-    try {
-      return Promise.resolve(action());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /** Runs `action` on the loaded session, loading it first if need be. */
+  private async afterLoad<T>(action: () => T): Promise<T> {
+    if (this.state !== 'loaded') await this.ensureLoaded();
+    return action();
   }
 
   /** Loads on first use; later calls share the same load. */
@@ -127,52 +124,31 @@ export class RequestSession {
     return this.loading;
   }
 
-  private load(): Promise<void> {
-    let pendingKey: ReturnType<SessionEngine['readSessionKey']>;
-    try {
-      pendingKey = this.engine.readSessionKey(this.request);
-    } catch (error) {
-      return this.rejectedLoad(error);
-    }
-    if (!(pendingKey instanceof Promise)) return this.loadSession(pendingKey);
-    return pendingKey.then(
-      (key) => this.loadSession(key),
-      (error: unknown) => this.loadFailed(error),
-    );
-  }
-
-  private loadSession(existingKey: string | undefined): Promise<void> {
+  private async load(): Promise<void> {
     const engine = this.engine;
-    this.isNewKey = existingKey === undefined;
-    this.sessionKey = existingKey ?? createSessionKey();
-    if (this.isNewKey) {
-      this.state = 'loaded';
-      return RESOLVED;
-    }
-    return engine.withIoTimeout(
-      (receiver: CacheReceiver<Buffer | null>) => engine.cache.getInto(engine.storeKey(this.sessionKey), engine.getOptions, receiver),
-      'Loading the session timed out.',
-      (blob) => {
-        this.adopt(blob);
-        this.state = 'loaded';
-      },
-      (error) => this.loadFailed(error),
-    );
-  }
-
-  private rejectedLoad(error: unknown): Promise<void> {
+    let blob: Buffer | null;
     try {
+      const existingKey = await engine.readSessionKey(this.request);
+      this.isNewKey = existingKey === undefined;
+      this.sessionKey = existingKey ?? createSessionKey();
+      if (this.isNewKey) {
+        this.state = 'loaded';
+        return;
+      }
+      blob = await engine.withIoTimeout(engine.cache.get(engine.storeKey(this.sessionKey), engine.getOptions), 'Loading the session timed out.');
+    } catch (error) {
       this.loadFailed(error);
-      return RESOLVED;
-    } catch (failure) {
-      return Promise.reject(failure);
+      return;
     }
+    engine.storeAnswered();
+    this.adopt(blob);
+    this.state = 'loaded';
   }
 
   /** ASP.NET Core logs a failed load; the session is then unavailable, and with Fail the route fails too. */
   private loadFailed(error: unknown): void {
     this.state = 'unavailable';
-    this.engine.logger.error(`Session cache read exception, Key:${this.sessionKey}`, error);
+    this.engine.storeFailed(`Session cache read exception, Key:${this.sessionKey}`, error);
     if (this.engine.failOnStoreError) throw asUnavailable(error);
   }
 
@@ -218,21 +194,13 @@ export class RequestSession {
     this.entries.set(key, Buffer.from(value));
   }
 
-  private stored<R>(response: KrResponse, respond: () => R, fail: (error: unknown) => R): R | Promise<R> {
+  private stored(): void {
     const engine = this.engine;
+    engine.storeAnswered();
     this.modified = false;
     if (engine.logger.isEnabled('Debug')) {
       engine.logger.debug(`Session stored; Key:${this.sessionKey}, Count:${this.entries.size}`);
     }
-    if (!this.establish) return respond();
-    try {
-      const protector = engine.protector();
-      if (protector instanceof Promise) return protector.then((ready) => this.addCookie(response, ready)).then(respond, fail);
-      this.addCookie(response, protector);
-    } catch (error) {
-      return fail(error);
-    }
-    return respond();
   }
 
   private addCookie(response: KrResponse, protector: CookieProtector): void {
@@ -241,11 +209,6 @@ export class RequestSession {
     response.setHeader('cache-control', 'no-cache,no-store');
     response.setHeader('pragma', 'no-cache');
     response.setHeader('expires', '-1');
-  }
-
-  private storeFailed<R>(error: unknown, respond: () => R, fail: (error: unknown) => R): R {
-    this.engine.logger.error('Error closing the session.', error);
-    return this.engine.failOnStoreError ? fail(asUnavailable(error)) : respond();
   }
 }
 

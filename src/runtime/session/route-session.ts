@@ -11,7 +11,7 @@ export function routeSessionOrWarn(cmdlet: string): RequestSession | undefined {
   const context = routeContextOrWarn(cmdlet);
   if (context === undefined) return undefined;
   if (context.session === undefined) {
-    context.host.definition.logger.warning(`${cmdlet}: server '${context.host.definition.name}' has no session; call Add-KrSession before Enable-KrConfiguration.`);
+    context.server.logger.warning(`${cmdlet}: server '${context.server.name}' has no session; call Add-KrSession before Enable-KrConfiguration.`);
   }
   return context.session;
 }

@@ -8,7 +8,7 @@
  * generic load IC instead, in every function of the process: Node's HTTP internals, Hono and ours. In kestrun-ts's
  * process that was 8 generic loads and 1,067 instructions per `/hello` request in request-path.ts alone.
  */
-import { Command, Redis } from 'ioredis';
+import { Cluster, Command, Redis } from 'ioredis';
 
 /**
  * Loads a String.prototype method through a String wrapper object, from a function run often enough that V8 gives it
@@ -23,4 +23,4 @@ function restoreFastStringPrototype(): void {
 
 restoreFastStringPrototype();
 
-export { Command, Redis };
+export { Cluster, Command, Redis };

@@ -33,7 +33,7 @@ export interface RedisConnectionSettings {
   readonly connectRetry: number;
   readonly defaultDatabase?: number;
   readonly clientName?: string;
-  /** Redis Sentinel service name. Parsed so the error can say what was asked for; connecting through Sentinel is not supported yet. */
+  /** Redis Sentinel service name: the endpoints are then Sentinels, and the client connects to the primary they name. */
   readonly serviceName?: string;
   readonly keepAliveSeconds: number;
   /**
@@ -41,6 +41,15 @@ export interface RedisConnectionSettings {
    * `ca` to trust a private certificate authority, a client certificate, and so on.
    */
   readonly extraTlsOptions?: ConnectionOptions;
+  /** kestrun-ts extension: a commit waits for this many replicas to acknowledge it (WAIT), or fails. */
+  readonly replicaAcknowledgements?: ReplicaAcknowledgements;
+}
+
+export interface ReplicaAcknowledgements {
+  /** Replicas that must have the write before the commit succeeds: WAIT's numreplicas. */
+  readonly replicas: number;
+  /** How long WAIT may take, shorter than asyncTimeout. */
+  readonly timeoutMs: number;
 }
 
 /** The shape of StackExchange.Redis ConfigurationOptions that Kestrun scripts build by hand. Keys are case-insensitive. */
@@ -66,11 +75,13 @@ export type RedisConfiguration = string | RedisConfigurationOptions | Readonly<R
 
 const DEFAULT_PORT = 6379;
 const DEFAULT_TLS_PORT = 6380;
+const DEFAULT_SENTINEL_PORT = 26379;
 const DEFAULT_SYNC_TIMEOUT_MS = 5000;
 const MIN_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_RETRY = 3;
 const DEFAULT_KEEP_ALIVE_SECONDS = 60;
-const MAX_RECONNECT_DELAY_MS = 2000;
+/** Well under a second, so that once Redis is back the next request succeeds within one, whatever the outage lasted. */
+const MAX_RECONNECT_DELAY_MS = 500;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
@@ -221,16 +232,10 @@ export function parseRedisConfigurationOptions(
 }
 
 /**
- * ioredis options for the settings. A single-node client connects to the FIRST endpoint only; the others are kept
- * for the description but not used (SE.Redis would discover the primary among them).
+ * ioredis options for one data node: `endpoint`, by default the first of the settings. Sentinel and Cluster clients
+ * build on these (see redis-topology.ts).
  */
-export function toIoredisOptions(settings: RedisConnectionSettings): RedisOptions {
-  if (settings.serviceName !== undefined) {
-    throw new Error(
-      `serviceName '${settings.serviceName}' asks for Redis Sentinel, which is not supported yet; connect to the primary's endpoint instead.`,
-    );
-  }
-  const endpoint = primaryEndpoint(settings);
+export function toIoredisOptions(settings: RedisConnectionSettings, endpoint: RedisEndpoint = firstEndpoint(settings)): RedisOptions {
   const options: RedisOptions = {
     host: endpoint.host,
     port: resolvedPort(endpoint, settings.ssl),
@@ -245,17 +250,23 @@ export function toIoredisOptions(settings: RedisConnectionSettings): RedisOption
     retryStrategy: reconnectDelayMs,
     // Commands are never held across reconnects: a session request must answer 503 now, not after the outage.
     maxRetriesPerRequest: 0,
+    // A primary demoted to replica (a failover, or an old primary back on its address) keeps the connection open;
+    // reconnecting asks the Sentinels, or the address, again.
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
   if (settings.user !== undefined) options.username = settings.user;
   if (settings.password !== undefined) options.password = settings.password;
   if (settings.defaultDatabase !== undefined) options.db = settings.defaultDatabase;
   if (settings.clientName !== undefined) options.connectionName = settings.clientName;
-  if (settings.ssl) {
-    // Node refuses an IP address as SNI server name; without one it checks the certificate against the host itself.
-    const servername = settings.sslHost ?? (isIP(endpoint.host) === 0 ? endpoint.host : undefined);
-    options.tls = { ...(servername !== undefined && { servername }), ...settings.extraTlsOptions };
-  }
+  if (settings.ssl) options.tls = tlsOptions(settings, endpoint.host);
   return options;
+}
+
+/** TLS client options for a connection to `host`, or to hosts learnt at run time (Sentinel's primary) when undefined. */
+export function tlsOptions(settings: RedisConnectionSettings, host: string | undefined): ConnectionOptions {
+  // Node refuses an IP address as SNI server name; without one it checks the certificate against the host itself.
+  const servername = settings.sslHost ?? (host !== undefined && isIP(host) === 0 ? host : undefined);
+  return { ...(servername !== undefined && { servername }), ...settings.extraTlsOptions };
 }
 
 /** Capped exponential back-off with jitter, retrying forever so the cache heals on its own when Redis returns. */
@@ -264,11 +275,16 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(50 * 2 ** Math.max(0, attempt - 1) + jitter, MAX_RECONNECT_DELAY_MS);
 }
 
-/** The endpoint the client connects to, as `host:port` or `[ipv6]:port`. */
-export function primaryEndpointAddress(settings: RedisConnectionSettings): string {
-  const endpoint = primaryEndpoint(settings);
+/** `host:port` or `[ipv6]:port`, with the port the connection will use. */
+export function endpointAddress(endpoint: RedisEndpoint, settings: RedisConnectionSettings): string {
   const host = isIP(endpoint.host) === 6 ? `[${endpoint.host}]` : endpoint.host;
-  return `${host}:${resolvedPort(endpoint, settings.ssl)}`;
+  return `${host}:${resolvedPort(endpoint, settings.ssl, settings.serviceName !== undefined)}`;
+}
+
+/** What the client connects to, for messages: `host:port`, `a:1,b:2`, or `service mymaster via sentinel(s) a:1,b:2`. */
+export function redisTargetLabel(settings: RedisConnectionSettings): string {
+  const addresses = settings.endpoints.map((endpoint) => endpointAddress(endpoint, settings)).join(',');
+  return settings.serviceName === undefined ? addresses : `service ${settings.serviceName} via sentinel(s) ${addresses}`;
 }
 
 /** For logs, e.g. `127.0.0.1:6380 (tls, user default)`. Never contains the password. */
@@ -277,20 +293,19 @@ export function describeRedisSettings(settings: RedisConnectionSettings): string
   if (settings.ssl) traits.push('tls');
   if (settings.user !== undefined) traits.push(`user ${settings.user}`);
   if (settings.defaultDatabase !== undefined) traits.push(`db ${settings.defaultDatabase}`);
-  const unused = settings.endpoints.length - 1;
-  if (unused > 0) traits.push(`${unused} further endpoint${unused === 1 ? '' : 's'} unused`);
-  const address = primaryEndpointAddress(settings);
-  return traits.length === 0 ? address : `${address} (${traits.join(', ')})`;
+  const target = redisTargetLabel(settings);
+  return traits.length === 0 ? target : `${target} (${traits.join(', ')})`;
 }
 
-function primaryEndpoint(settings: RedisConnectionSettings): RedisEndpoint {
+function firstEndpoint(settings: RedisConnectionSettings): RedisEndpoint {
   const endpoint = settings.endpoints[0];
   if (endpoint === undefined) throw new Error('The Redis settings name no endpoint.');
   return endpoint;
 }
 
-function resolvedPort(endpoint: RedisEndpoint, ssl: boolean): number {
-  return endpoint.port ?? (ssl ? DEFAULT_TLS_PORT : DEFAULT_PORT);
+/** SE.Redis's default ports: 26379 for a Sentinel, else 6379, or 6380 with TLS. */
+export function resolvedPort(endpoint: RedisEndpoint, ssl: boolean, sentinel = false): number {
+  return endpoint.port ?? (sentinel ? DEFAULT_SENTINEL_PORT : ssl ? DEFAULT_TLS_PORT : DEFAULT_PORT);
 }
 
 function withDefaults(parsed: ParsedSettings, source: string): RedisConnectionSettings {

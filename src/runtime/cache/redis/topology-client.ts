@@ -1,0 +1,189 @@
+/**
+ * The one place that decides what kind of ioredis client the cache talks through, as StackExchange.Redis would:
+ * with serviceName, a client of the primary the Sentinels name; otherwise it asks the endpoints at connect time
+ * (see topology-probe.ts) and becomes a Cluster client, or a single-node client of the primary among them. Until
+ * then it behaves like an ioredis client that is still connecting: commands wait, failures are 'error' and 'close'
+ * events, and `reconnectDelay` decides whether and when to try again.
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { Cluster, Command, Redis } from './ioredis.ts';
+import { toIoredisOptions } from './redis-configuration.ts';
+import type { RedisConnectionSettings } from './redis-configuration.ts';
+import { clusterOptions, sentinelOptions } from './redis-topology.ts';
+import type { ReconnectDelay } from './redis-topology.ts';
+import { probeTopology } from './topology-probe.ts';
+import type { Topology } from './topology-probe.ts';
+
+/** What ioredis's Cluster.sendCommand takes as its node: a slot, and the connection it picks for it on first use. */
+export interface ClusterRoute {
+  readonly slot: number;
+}
+
+const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as const;
+
+type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
+
+export class TopologyClient extends EventEmitter {
+  private inner: Redis | Cluster | undefined;
+  private phase: Phase = 'wait';
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Commands sent before the client exists; they go out once it does, unless their deadline has passed. */
+  private waiting: Command[] = [];
+
+  constructor(
+    private readonly settings: RedisConnectionSettings,
+    private readonly reconnectDelay: ReconnectDelay,
+  ) {
+    super();
+    // The Sentinels name the primary; there is nothing to probe.
+    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, reconnectDelay)));
+  }
+
+  /** ioredis's status of the client, once there is one; before that 'wait', 'connecting', 'reconnecting' or 'end'. */
+  get status(): string {
+    return this.inner?.status ?? this.phase;
+  }
+
+  /** Where commands are written: the single-node client's socket, or one per primary of a Cluster. */
+  get sockets(): readonly Socket[] {
+    if (this.inner instanceof Redis) return this.inner.stream === undefined ? [] : [this.inner.stream as Socket];
+    const primaries = this.inner?.nodes('master') ?? [];
+    return primaries.flatMap((node) => (node.stream === undefined ? [] : [node.stream as Socket]));
+  }
+
+  /** 'sentinel', 'cluster' or 'standalone', once known. */
+  get topology(): 'sentinel' | Topology['kind'] | undefined {
+    if (this.inner === undefined) return undefined;
+    if (this.inner instanceof Cluster) return 'cluster';
+    return this.settings.serviceName === undefined ? 'standalone' : 'sentinel';
+  }
+
+  /** The ioredis client underneath, once the topology is known. */
+  get ioredis(): Redis | Cluster | undefined {
+    return this.inner;
+  }
+
+  /** A `route` only matters to a Cluster, which then sends to the route's node and returns MOVED and ASK as errors. */
+  sendCommand(command: Command, route?: ClusterRoute): unknown {
+    if (this.inner instanceof Cluster && route !== undefined) return this.inner.sendCommand(command, undefined, route);
+    if (this.inner !== undefined) return this.inner.sendCommand(command);
+    if (this.phase === 'end') command.reject(new Error('Connection is closed.'));
+    else this.waiting.push(command);
+    return undefined;
+  }
+
+  /**
+   * On a Cluster, a route to the node that serves `key` now: commands sent with the same route go to the same node,
+   * in order, which WAIT needs (it has no key of its own). Undefined for every other topology.
+   */
+  routeFor(key: string): ClusterRoute | undefined {
+    if (!(this.inner instanceof Cluster)) return undefined;
+    const slot = new Command('exists', [key]).getSlot();
+    return slot === null ? undefined : { slot };
+  }
+
+  /** After a MOVED that a routed command could not follow, so that the next ones go to the right node. */
+  refreshRoutes(): void {
+    if (this.inner instanceof Cluster) this.inner.refreshSlotsCache();
+  }
+
+  connect(): Promise<void> {
+    if (this.inner !== undefined) return this.inner.connect();
+    if (this.phase === 'connecting' || this.phase === 'reconnecting') return Promise.reject(new Error('Redis is already connecting.'));
+    this.attempt = 0;
+    return this.discover();
+  }
+
+  async quit(): Promise<unknown> {
+    if (this.inner !== undefined) return this.inner.quit();
+    this.disconnect();
+    return 'OK';
+  }
+
+  disconnect(): void {
+    if (this.inner !== undefined) {
+      this.inner.disconnect();
+      return;
+    }
+    clearTimeout(this.retryTimer);
+    this.end(new Error('Connection is closed.'));
+  }
+
+  /** Set by disconnect() while an attempt is under way, which then stops quietly. */
+  private get ended(): boolean {
+    return this.phase === 'end';
+  }
+
+  private async discover(): Promise<void> {
+    this.phase = 'connecting';
+    let topology: Topology;
+    try {
+      topology = await probeTopology(this.settings);
+    } catch (error) {
+      if (this.ended) return;
+      return this.retryAfter(error);
+    }
+    if (this.ended) return;
+    let client: Redis | Cluster;
+    try {
+      client = this.clientFor(topology);
+    } catch (error) {
+      // A setting the topology cannot honour (a database other than 0 on a Cluster) does not heal with retries.
+      this.emit('error', error);
+      this.end(error);
+      throw error;
+    }
+    this.adopt(client);
+    return client.connect();
+  }
+
+  private async retryAfter(error: unknown): Promise<void> {
+    this.emit('error', error);
+    // As ioredis does with maxRetriesPerRequest 0: nothing waits for the next attempt.
+    this.rejectWaiting(error);
+    this.emit('close');
+    const delay = this.reconnectDelay(++this.attempt);
+    if (delay === null) {
+      this.end(error);
+      throw error;
+    }
+    this.phase = 'reconnecting';
+    this.emit('reconnecting', delay);
+    await new Promise<void>((resolve) => {
+      this.retryTimer = setTimeout(resolve, delay);
+    });
+    if (this.ended) return;
+    return this.discover();
+  }
+
+  private clientFor(topology: Topology): Redis | Cluster {
+    if (topology.kind === 'standalone') {
+      return new Redis({ ...toIoredisOptions(this.settings, topology.endpoint), retryStrategy: this.reconnectDelay });
+    }
+    const { nodes, options } = clusterOptions(this.settings, this.reconnectDelay);
+    return new Cluster(nodes, options);
+  }
+
+  private adopt(client: Redis | Cluster): void {
+    this.inner = client;
+    for (const event of FORWARDED_EVENTS) client.on(event, (...args: unknown[]) => this.emit(event, ...args));
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const command of waiting) if (!command.isSettled) client.sendCommand(command);
+  }
+
+  private end(error: unknown): void {
+    if (this.phase === 'end') return;
+    this.phase = 'end';
+    this.rejectWaiting(error);
+    this.emit('end');
+  }
+
+  private rejectWaiting(error: unknown): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const command of waiting) command.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
