@@ -13,13 +13,31 @@ export function currentContext(): RouteContext | undefined {
   return storage.getStore();
 }
 
-/** Runs a route's script block, and everything it awaits, with `context` as the current context. */
-export async function runRoute(context: RouteContext, scriptBlock: (context: RouteContext) => unknown): Promise<void> {
+/**
+ * Runs a route's script block, and everything it awaits, with `context` as the current context. Returns what the
+ * block returns: a promise when it has more to do, in which case the storage stays on until that promise settles.
+ */
+export function runRoute(context: RouteContext, scriptBlock: (context: RouteContext) => unknown): unknown {
   routesRunning += 1;
+  let result: unknown;
   try {
-    await storage.run(context, scriptBlock, context);
-  } finally {
-    routesRunning -= 1;
-    if (routesRunning === 0) storage.disable();
+    result = storage.run(context, scriptBlock, context);
+  } catch (error) {
+    routeEnded();
+    throw error;
   }
+  if (!isThenable(result)) {
+    routeEnded();
+    return result;
+  }
+  return Promise.resolve(result).finally(routeEnded);
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function routeEnded(): void {
+  routesRunning -= 1;
+  if (routesRunning === 0) storage.disable();
 }

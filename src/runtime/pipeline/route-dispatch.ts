@@ -1,7 +1,7 @@
 // Imported rather than read from globalThis, where it is an accessor that V8 loads generically.
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'hono';
-import { runRoute } from '../context/current-context.ts';
+import { isThenable, runRoute } from '../context/current-context.ts';
 import { RouteContext } from '../context/kr-context.ts';
 import { KrRequest } from '../context/kr-request.ts';
 import type { KrResponse } from '../context/kr-response.ts';
@@ -14,25 +14,45 @@ import { logRequest } from './request-log.ts';
 
 /**
  * The Hono handler of one route, read top to bottom: run the script block with its context (which route cmdlets
- * find on their own: see current-context.ts), commit the session, then send the buffered response, or the failure's,
- * once, as the Response Hono sends. The commit finishes first, so a write that was not stored is never answered
- * with a success.
+ * find on their own: see current-context.ts), wait for it and commit the session, then send the buffered response,
+ * or the failure's, once, as the Response Hono sends. The commit finishes first, so a write that was not stored is
+ * never answered with a success.
  */
-export function routeHandler(host: HostRecord, route: RouteDefinition, sessions: SessionEngine | undefined): (c: Context) => Promise<Response> {
+export function routeHandler(
+  host: HostRecord,
+  route: RouteDefinition,
+  sessions: SessionEngine | undefined,
+): (c: Context) => Response | Promise<Response> {
   const routeLabel = `${route.verbs.join(',').toUpperCase()} ${route.pattern}`;
-  return async (c) => {
+  const logger = host.handle.logger;
+
+  const respond = (context: RouteContext, started: number, response: KrResponse): Response => {
+    logRequest(logger, context.request.method, context.request.path, response.statusCode, started);
+    return toResponse(response);
+  };
+
+  const finish = async (context: RouteContext, started: number, running: unknown): Promise<Response> => {
+    try {
+      await running;
+      await context.openedSession?.commit(context.response);
+      return respond(context, started, sendable(context.response));
+    } catch (error) {
+      return respond(context, started, failureResponse(logger, routeLabel, context, error));
+    }
+  };
+
+  return (c) => {
     const started = performance.now();
     const context = new RouteContext(host.handle, new KrRequest(c), sessions);
-    let response: KrResponse;
+    let running: unknown;
     try {
-      await runRoute(context, route.scriptBlock);
-      await context.openedSession?.commit(context.response);
-      response = sendable(context.response);
+      running = runRoute(context, route.scriptBlock);
+      // Nothing to wait for: answered without a promise, which keeps @hono/node-server on its fast path.
+      if (!isThenable(running) && context.openedSession === undefined) return respond(context, started, sendable(context.response));
     } catch (error) {
-      response = failureResponse(host.handle.logger, routeLabel, context, error);
+      return respond(context, started, failureResponse(logger, routeLabel, context, error));
     }
-    logRequest(host.handle.logger, context.request.method, context.request.path, response.statusCode, started);
-    return toResponse(response);
+    return finish(context, started, running);
   };
 }
 
