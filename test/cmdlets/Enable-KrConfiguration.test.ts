@@ -12,7 +12,8 @@ import {
 } from '../../src/index.ts';
 import type { ServerDefinition } from '../../src/index.ts';
 import { CaptureLogger } from '../support/capture-logger.ts';
-import { captureOutput, connectOutcome, expectCmdletError, freePort, removeServer } from '../support/cmdlet-helpers.ts';
+import { captureOutput, connectOutcome, expectCmdletError, removeServer } from '../support/cmdlet-helpers.ts';
+import { freePort } from '../support/free-port.ts';
 import { fetchUrl } from '../support/https-client.ts';
 
 describe('Enable-KrConfiguration (enableKrConfiguration)', () => {

@@ -19,11 +19,11 @@ import {
   captureOutput,
   connectOutcome,
   expectCmdletRejection,
-  freePort,
   nextTurn,
   removeServer,
   SignalLogger,
 } from '../support/cmdlet-helpers.ts';
+import { freePort } from '../support/free-port.ts';
 import { fetchUrl } from '../support/https-client.ts';
 
 describe('Start-KrServer (startKrServer)', () => {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { expect } from 'chai';
 import { KrCmdletError, stopKrServer } from '../../src/index.ts';
@@ -79,19 +78,6 @@ export class SignalLogger extends CaptureLogger {
     const event = await this.waitFor((candidate) => candidate.message.startsWith('Now listening on: '));
     return event.message.slice('Now listening on: '.length);
   }
-}
-
-/** A port that was free a moment ago: for tests that must know the port before the server starts. */
-export function freePort(): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The error code of a connection attempt, or 'connected' when something still accepts connections there. */

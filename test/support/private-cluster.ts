@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { findFreePort, launchRedis, terminate } from './redis-process.ts';
+import { freePort } from './free-port.ts';
+import { launchRedis, terminate } from './redis-process.ts';
 import type { RedisProcess } from './redis-process.ts';
 
 const run = promisify(execFile);
@@ -163,12 +164,12 @@ class Deployment implements PrivateCluster {
 }
 
 async function startNode(directory: string, index: number, password: string | undefined): Promise<ClusterNodeProcess> {
-  const port = await findFreePort();
+  const port = await freePort();
   const dir = join(directory, `node-${index}`);
   await mkdir(dir);
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''];
   // The bus port is chosen too: the default, port + 10000, may be taken or beyond 65535.
-  args.push('--cluster-port', String(await findFreePort()));
+  args.push('--cluster-port', String(await freePort()));
   args.push('--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '2000');
   if (password !== undefined) args.push('--requirepass', password, '--masterauth', password);
   return { port, process: await launchRedis(args, READY) };

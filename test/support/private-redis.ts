@@ -15,7 +15,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { findFreePort, launchRedis, terminate } from './redis-process.ts';
+import { freePort } from './free-port.ts';
+import { launchRedis, terminate } from './redis-process.ts';
 
 export interface PrivateRedisOptions {
   /** Serve TLS only, with a server certificate for 127.0.0.1 and localhost signed by a test CA (see caPem). */
@@ -60,7 +61,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     const tls = options.tls === true ? await writeCertificates(directory) : undefined;
     // Another process can take a free port between the probe and redis binding it; a fresh port then helps.
     for (let attempt = 1; ; attempt++) {
-      const port = await findFreePort();
+      const port = await freePort();
       const args = serverArguments(directory, port, options.password, tls !== undefined);
       try {
         const child = await launch(args);

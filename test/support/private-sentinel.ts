@@ -14,7 +14,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { findFreePort, launchRedis, terminate } from './redis-process.ts';
+import { freePort } from './free-port.ts';
+import { launchRedis, terminate } from './redis-process.ts';
 import type { RedisProcess } from './redis-process.ts';
 
 export interface PrivateSentinelOptions {
@@ -128,7 +129,7 @@ class Deployment implements PrivateSentinel {
 }
 
 async function startNode(directory: string, name: string, extra: readonly string[], started: RedisProcess[]): Promise<SentinelNode> {
-  const port = await findFreePort();
+  const port = await freePort();
   const dir = join(directory, name);
   await mkdir(dir);
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', '', ...extra];
@@ -145,7 +146,7 @@ async function startSentinel(
   password: string | undefined,
   started: RedisProcess[],
 ): Promise<SentinelNode> {
-  const port = await findFreePort();
+  const port = await freePort();
   const lines = [
     `port ${port}`,
     'bind 127.0.0.1',

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 const STARTUP_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -83,17 +82,5 @@ export function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<
       resolve();
     });
     child.kill(signal);
-  });
-}
-
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      probe.close(() => (port === undefined ? reject(new Error('No free port was assigned.')) : resolve(port)));
-    });
   });
 }
