@@ -1,6 +1,8 @@
 /** Command-line flags of `npm run bench -- ...`. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TARGET_IDS } from './targets.ts';
+import { KESTRUN_SCRIPT, TARGET_IDS } from './targets.ts';
 import type { TargetId } from './targets.ts';
 
 export interface BenchOptions {
@@ -22,6 +24,8 @@ export interface BenchOptions {
   readonly instructions: boolean;
   /** Memory mode: requests in total. */
   readonly requests: number;
+  /** Another checkout whose kestrun-ts runs beside this one, as `kestrun-baseline`. */
+  readonly baseline: string | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]
@@ -35,6 +39,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                       reversed every other pass); ratios become medians of per-pass ratios. Use with --passes 5+
   --memory            memory mode: /session/counter RSS growth (kestrun unless --only names one server)
   --requests <n>      memory mode: total requests (1000000)
+  --baseline <dir>    also run kestrun-ts from another checkout of this repository (its npm ci done) as
+                      kestrun-baseline, whatever --only says: before and after a change, in one run
   --instructions      instructions mode: instructions per /hello request under callgrind (main thread and all
                       threads), for comparing versions of the code (hono,kestrun unless --only says otherwise)`;
 
@@ -53,6 +59,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       memory: { type: 'boolean', default: false },
       instructions: { type: 'boolean', default: false },
       requests: { type: 'string', default: '1000000' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,11 +75,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     memory: values.memory,
     instructions: values.instructions,
     requests: positiveInteger('requests', values.requests),
+    baseline: values.baseline === undefined ? undefined : baselineCheckout(values.baseline),
   };
   if (options.interleave && (options.memory || options.instructions)) throw new Error('--interleave is for throughput runs.');
   if (options.memory && options.instructions) throw new Error('--memory and --instructions are two different modes: choose one.');
   if (options.threads > options.connections) throw new Error('--threads cannot exceed --connections: wrk needs a connection per thread.');
   return options;
+}
+
+function baselineCheckout(directory: string): string {
+  if (!existsSync(join(directory, KESTRUN_SCRIPT))) throw new Error(`--baseline takes a checkout of kestrun-ts: ${join(directory, KESTRUN_SCRIPT)} does not exist.`);
+  if (!existsSync(join(directory, 'node_modules'))) throw new Error(`--baseline: run npm ci in ${directory} first.`);
+  return directory;
 }
 
 function positiveInteger(flag: string, text: string): number {

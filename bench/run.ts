@@ -15,8 +15,8 @@ import { describeMachine } from './report/machine.ts';
 import { renderInstructionsReport } from './report/instructions-report.ts';
 import { renderMemoryReport } from './report/memory-report.ts';
 import { renderThroughputReport } from './report/throughput-report.ts';
-import { TARGETS, targetById } from './targets.ts';
-import type { TargetId } from './targets.ts';
+import { availableTargets, targetById } from './targets.ts';
+import type { ServerTarget, TargetId } from './targets.ts';
 import { runThroughput } from './throughput.ts';
 
 /** The peers take minutes each under callgrind and are not what a change of kestrun-ts is compared with. */
@@ -53,7 +53,7 @@ function readOptions(): BenchOptions | 'help' | undefined {
 
 async function throughputReport(options: BenchOptions): Promise<string> {
   const machine = describeMachine();
-  const targets = options.only === undefined ? TARGETS : TARGETS.filter((target) => options.only?.includes(target.id));
+  const targets = selectTargets(options, options.only);
   return withBenchEnvironment(
     async (environment) => renderThroughputReport(await runThroughput(options, targets, environment), options, machine, environment),
     targets.some((target) => target.cluster === true),
@@ -63,7 +63,7 @@ async function throughputReport(options: BenchOptions): Promise<string> {
 async function instructionsReport(options: BenchOptions): Promise<string> {
   const valgrindVersion = ensureValgrind();
   const machine = describeMachine();
-  const targets = TARGETS.filter((target) => (options.only ?? INSTRUCTIONS_DEFAULT_TARGETS).includes(target.id));
+  const targets = selectTargets(options, options.only ?? INSTRUCTIONS_DEFAULT_TARGETS);
   return withBenchEnvironment(
     async (environment) =>
       renderInstructionsReport(await runInstructions(options, targets, environment), options, machine, environment, valgrindVersion),
@@ -71,11 +71,17 @@ async function instructionsReport(options: BenchOptions): Promise<string> {
   );
 }
 
+/** The servers `ids` names (all when undefined), with the baseline whenever --baseline gave one. */
+function selectTargets(options: BenchOptions, ids: readonly TargetId[] | undefined): readonly ServerTarget[] {
+  const wanted = (target: ServerTarget): boolean => ids === undefined || ids.includes(target.id) || target.id === 'kestrun-baseline';
+  return availableTargets(options.baseline).filter(wanted);
+}
+
 async function memoryReport(options: BenchOptions): Promise<string> {
   const [id = 'kestrun', ...others] = options.only ?? [];
   if (others.length > 0) throw new Error('--memory measures one server: give --only a single id.');
   const machine = describeMachine();
-  const target = targetById(id);
+  const target = targetById(id, availableTargets(options.baseline));
   return withBenchEnvironment(
     async (environment) => renderMemoryReport(await runMemory(options, target, environment), options, machine, environment),
     target.cluster === true,

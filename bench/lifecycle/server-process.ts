@@ -4,7 +4,7 @@
  * truncating it between measurements keeps it small without the server writing past a hole.
  */
 import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPOSITORY_ROOT } from '../paths.ts';
 import type { RedisAddresses, ServerTarget } from '../targets.ts';
 import type { CertificateFiles } from './certificate.ts';
@@ -35,7 +35,7 @@ const LOG_TAIL_BYTES = 2_000;
  * it must exec the program it is given, so that the pid is still the server's.
  */
 export async function startServer(target: ServerTarget, launch: ServerLaunch, wrapper: readonly string[] = []): Promise<RunningServer> {
-  if (!existsSync(join(REPOSITORY_ROOT, target.entry))) throw new Error(`${target.entry} does not exist.`);
+  if (!existsSync(resolve(REPOSITORY_ROOT, target.entry))) throw new Error(`${target.entry} does not exist.`);
   const port = await findFreePort();
   const logFile = join(launch.scratchDirectory, `${target.id}-${port}.log`);
   const output = openSync(logFile, 'a');

@@ -40,11 +40,20 @@ export function renderThroughputReport(
     resultsTable(rows, options.passes, ratio),
     SERVER_CPU_NOTE,
     '## kestrun-ts against its peers (req/s ratio on the same route; above 1 means kestrun-ts is faster)',
-    peersTable(ratio, requestRate),
+    peersTable(ratio, requestRate, 'kestrun'),
     '## Server CPU per request against the peers (kestrun-ts over the peer on the same route; below 1 means kestrun-ts does less work per request)',
-    peersTable(ratio, cpuMicrosPerRequest),
+    peersTable(ratio, cpuMicrosPerRequest, 'kestrun'),
     tailLatency(rows, ratio),
   ];
+  const baseline = rows.find((row) => row.target.id === 'kestrun-baseline')?.target;
+  if (baseline !== undefined) {
+    sections.push(
+      `## This checkout against ${baseline.label} (req/s ratio on the same route; above 1 means this checkout is faster)`,
+      baselineTable(ratio),
+      `## ${baseline.label} against the peers (req/s ratio on the same route)`,
+      peersTable(ratio, requestRate, 'kestrun-baseline'),
+    );
+  }
   if (rows.some((row) => row.target.id === 'kestrun-cluster')) {
     sections.push(
       '## kestrun-ts on a 3-primary Redis Cluster against a single Redis (req/s ratio on the same route; the target is 0.9 or more on the counter)',
@@ -88,10 +97,21 @@ function ratioCell(value: number | undefined): string {
   return value === undefined ? NOT_AVAILABLE : formatRatio(value);
 }
 
-function peersTable(ratio: Ratio, figure: (measurement: Measurement) => number): string {
+function peersTable(ratio: Ratio, figure: (measurement: Measurement) => number, id: TargetId): string {
   return markdownTable(
     ['Route', ...PEERS.map((peer) => `kestrun-ts / ${targetById(peer).label}`)],
-    ROUTE_ORDER.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id: 'kestrun', route }, { id: peer, route }, figure)))]),
+    ROUTE_ORDER.map((route) => [`\`${route}\``, ...PEERS.map((peer) => ratioCell(ratio({ id, route }, { id: peer, route }, figure)))]),
+  );
+}
+
+function baselineTable(ratio: Ratio): string {
+  return markdownTable(
+    ['Route', 'req/s, this checkout / baseline', 'CPU µs/req, this checkout / baseline'],
+    ROUTE_ORDER.map((route) => {
+      const pair = (figure: (measurement: Measurement) => number): string =>
+        ratioCell(ratio({ id: 'kestrun', route }, { id: 'kestrun-baseline', route }, figure));
+      return [`\`${route}\``, pair(requestRate), pair(cpuMicrosPerRequest)];
+    }),
   );
 }
 
@@ -116,5 +136,5 @@ function tailLatency(rows: readonly ResultRow[], ratio: Ratio): string {
 }
 
 function failureList(failures: ReadonlyMap<TargetId, string>): string {
-  return [...failures].map(([id, reason]) => `- ${targetById(id).label}: ${reason.split('\n')[0] ?? reason}`).join('\n');
+  return [...failures].map(([id, reason]) => `- ${id}: ${reason.split('\n')[0] ?? reason}`).join('\n');
 }
