@@ -1,7 +1,7 @@
 /**
  * The runtime's process-wide state, and its one reset for tests. The state: the host registry (servers by name, and
  * the default one), the SIGINT/SIGTERM handlers that the first Start-KrServer installs, the loggers by name (and the
- * exit handler their console sinks hold), and the current-context storage, which switches itself off whenever no
+ * exit handler their console sinks hold), and the current-context storage, which holds a request only while its
  * route runs and so needs no reset. Module state added elsewhere joins the reset here.
  */
 import { resetHostRegistry } from './host/host-registry.ts';

@@ -3,41 +3,66 @@ import type { RouteContext } from './kr-context.ts';
 
 /**
  * The request a route cmdlet acts on, found without passing it around: what $Context is inside a Kestrun route
- * script block. On Node 20, AsyncLocalStorage works through promise hooks that every promise in the process pays
- * for while they are installed, so the storage is switched off whenever no route is running.
+ * script block.
+ *
+ * A script block that awaits needs AsyncLocalStorage to find its request again after each await. On Node 20 that
+ * means promise hooks, which make every promise and callback in the process dearer while they are installed. So a
+ * script block that returns before any await runs with a plain variable, and the storage is switched on only while
+ * script blocks that await are running. See script-block-runner.ts for which is which.
  */
 const storage = new AsyncLocalStorage<RouteContext>();
-let routesRunning = 0;
+let synchronousContext: RouteContext | undefined;
+let trackedRuns = 0;
 
 export function currentContext(): RouteContext | undefined {
-  return storage.getStore();
+  return synchronousContext ?? storage.getStore();
+}
+
+/** Runs a script block that returns before any await: its context is seen by everything it calls, and by nothing after. */
+export function runUntracked(context: RouteContext, scriptBlock: (context: RouteContext) => unknown): unknown {
+  const previous = synchronousContext;
+  synchronousContext = context;
+  try {
+    return scriptBlock(context);
+  } finally {
+    synchronousContext = previous;
+  }
 }
 
 /**
- * Runs a route's script block, and everything it awaits, with `context` as the current context. Returns what the
- * block returns: a promise when it has more to do, in which case the storage stays on until that promise settles.
+ * Runs a script block whose context must survive its awaits. Returns what the block returns; when that is a promise,
+ * the promise returned settles the same way, once the storage is no longer needed for it.
  */
-export function runRoute(context: RouteContext, scriptBlock: (context: RouteContext) => unknown): unknown {
-  routesRunning += 1;
+export function runTracked(context: RouteContext, scriptBlock: (context: RouteContext) => unknown): unknown {
+  trackedRuns += 1;
   let result: unknown;
   try {
     result = storage.run(context, scriptBlock, context);
   } catch (error) {
-    routeEnded();
+    trackedRunEnded();
     throw error;
   }
   if (!isThenable(result)) {
-    routeEnded();
+    trackedRunEnded();
     return result;
   }
-  return Promise.resolve(result).finally(routeEnded);
+  return Promise.resolve(result).then(
+    (value) => {
+      trackedRunEnded();
+      return value;
+    },
+    (error: unknown) => {
+      trackedRunEnded();
+      throw error;
+    },
+  );
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function routeEnded(): void {
-  routesRunning -= 1;
-  if (routesRunning === 0) storage.disable();
+function trackedRunEnded(): void {
+  trackedRuns -= 1;
+  if (trackedRuns === 0) storage.disable();
 }

@@ -1,9 +1,10 @@
 // Imported rather than read from globalThis, where it is an accessor that V8 loads generically.
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'hono';
-import { isThenable, runRoute } from '../context/current-context.ts';
+import { isThenable } from '../context/current-context.ts';
 import { RouteContext } from '../context/kr-context.ts';
 import { KrRequest } from '../context/kr-request.ts';
+import { ScriptBlockRunner } from '../context/script-block-runner.ts';
 import type { KrResponse } from '../context/kr-response.ts';
 import type { HostRecord } from '../host/host-registry.ts';
 import type { RouteDefinition } from '../host/server-definition.ts';
@@ -25,13 +26,14 @@ export function routeHandler(
 ): (c: Context) => Response | Promise<Response> {
   const routeLabel = `${route.verbs.join(',').toUpperCase()} ${route.pattern}`;
   const logger = host.handle.logger;
+  const scriptBlock = new ScriptBlockRunner(route.scriptBlock, (message) => logger.warning(`Route ${routeLabel} ${message}`));
 
   const respond = (context: RouteContext, started: number, response: KrResponse): Response => {
     logRequest(logger, context.request.method, context.request.path, response.statusCode, started);
     return toResponse(response);
   };
 
-  const finish = async (context: RouteContext, started: number, running: unknown): Promise<Response> => {
+  const finish = async (context: RouteContext, started: number, running: PromiseLike<unknown> | undefined): Promise<Response> => {
     try {
       await running;
       await context.openedSession?.commit(context.response);
@@ -44,11 +46,12 @@ export function routeHandler(
   return (c) => {
     const started = performance.now();
     const context = new RouteContext(host.handle, new KrRequest(c), sessions);
-    let running: unknown;
+    let running: PromiseLike<unknown> | undefined;
     try {
-      running = runRoute(context, route.scriptBlock);
+      const result = scriptBlock.run(context);
+      if (isThenable(result)) running = result;
       // Nothing to wait for: answered without a promise, which keeps @hono/node-server on its fast path.
-      if (!isThenable(running) && context.openedSession === undefined) return respond(context, started, sendable(context.response));
+      else if (context.openedSession === undefined) return respond(context, started, sendable(context.response));
     } catch (error) {
       return respond(context, started, failureResponse(logger, routeLabel, context, error));
     }

@@ -109,7 +109,7 @@ export class RequestSession {
       return;
     }
     this.stored();
-    if (this.establish) this.addCookie(response, await engine.protector());
+    if (this.establish) this.addCookie(response, engine.readyProtector() ?? (await engine.loadProtector()));
   }
 
   /** Runs `action` on the loaded session, loading it first if need be. */
@@ -128,7 +128,8 @@ export class RequestSession {
     const engine = this.engine;
     let blob: Buffer | null;
     try {
-      const existingKey = await engine.readSessionKey(this.request);
+      const cookie = engine.sessionCookie(this.request);
+      const existingKey = cookie === undefined ? undefined : engine.unprotect(engine.readyProtector() ?? (await engine.loadProtector()), cookie);
       this.isNewKey = existingKey === undefined;
       this.sessionKey = existingKey ?? createSessionKey();
       if (this.isNewKey) {

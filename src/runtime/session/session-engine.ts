@@ -34,7 +34,7 @@ export class SessionEngine {
     this.cookieName = (definition.cookie.name ?? '').toLowerCase();
     this.trustProxy = definition.trustProxy;
     this.failOnStoreError = definition.storeErrorMode === 'Fail';
-    this.ioDeadline = new IoDeadline(definition.ioTimeoutMs);
+    this.ioDeadline = new IoDeadline(definition.ioTimeoutMs, (message) => new CacheUnavailableError(message));
     this.getOptions = Object.freeze({ expectedSlidingMs: definition.idleTimeoutMs });
     this.setOptions = Object.freeze({ slidingExpirationMs: definition.idleTimeoutMs });
     if (definition.protectionKeys.length > 0) this.fixedProtector = explicitProtector(definition.protectionKeys);
@@ -46,24 +46,26 @@ export class SessionEngine {
     return sessionKey;
   }
 
-  protector(): CookieProtector | Promise<CookieProtector> {
-    if (this.fixedProtector !== undefined) return this.fixedProtector;
-    const ring = this.sharedRing as SharedKeyRing;
-    return ring.ready ?? this.withIoTimeout(ring.load(), 'Loading the cookie-protection key ring timed out.');
+  /** The cookie-protection keys when they are at hand, which is always but while the shared ring first loads. */
+  readyProtector(): CookieProtector | undefined {
+    return this.fixedProtector ?? (this.sharedRing as SharedKeyRing).ready;
+  }
+
+  loadProtector(): Promise<CookieProtector> {
+    return this.withIoTimeout((this.sharedRing as SharedKeyRing).load(), 'Loading the cookie-protection key ring timed out.');
+  }
+
+  /** The request's session cookie, still protected, or undefined when it has none. */
+  sessionCookie(request: KrRequest): string | undefined {
+    return request.cookie(this.cookieName);
   }
 
   /**
-   * The session key the request's cookie carries, or undefined when there is none or it does not verify.
-   * A tampered, forged, truncated or oversized cookie starts a new session with a warning, never an error.
+   * The session key a protected cookie carries, or undefined when it does not verify: a tampered, forged, truncated
+   * or oversized cookie starts a new session with a warning, never an error.
    */
-  async readSessionKey(request: KrRequest): Promise<string | undefined> {
-    const value = request.cookie(this.cookieName);
-    if (value === undefined) return undefined;
-    return this.verify(await this.protector(), value);
-  }
-
-  private verify(protector: CookieProtector, value: string): string | undefined {
-    const result = protector.unprotect(value);
+  unprotect(protector: CookieProtector, cookie: string): string | undefined {
+    const result = protector.unprotect(cookie);
     if (result.ok) return result.sessionKey;
     this.logger.warning(`Error unprotecting the session cookie: ${result.reason}. A new session is started.`);
     return undefined;
@@ -71,7 +73,7 @@ export class SessionEngine {
 
   /** IOTimeout bounds every load and commit, whatever the store does: past it, the operation fails with CacheUnavailableError. */
   withIoTimeout<T>(operation: Promise<T>, timeoutMessage: string): Promise<T> {
-    return this.ioDeadline.race(operation, () => new CacheUnavailableError(timeoutMessage));
+    return this.ioDeadline.race(operation, timeoutMessage);
   }
 
   /** The store answered: the next failure starts a new outage. */

@@ -6,9 +6,11 @@
  */
 import type { DistributedCache, DistributedCacheEntryOptions, DistributedCacheGetOptions } from '../distributed-cache.ts';
 import { entryBytes, storedEntry } from './cache-entry.ts';
+import type { StoredEntry } from './cache-entry.ts';
 import { CommandPairs } from './command-pairs.ts';
 import type { RedisCacheLog } from './connection-log.ts';
 import { DurableWrite } from './durable-write.ts';
+import type { CommandArgument } from './encoded-command.ts';
 import type { Cluster, Redis } from './ioredis.ts';
 import { describeRedisSettings } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
@@ -56,23 +58,32 @@ export class RedisDistributedCache implements DistributedCache {
     return this.connection.client.topology;
   }
 
-  async get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
+  get(key: string, options?: DistributedCacheGetOptions): Promise<Buffer | null> {
     const redisKey = this.instanceName + key;
     const expectedSlidingMs = options?.expectedSlidingMs;
     if (expectedSlidingMs !== undefined && !(expectedSlidingMs > 0 && Number.isFinite(expectedSlidingMs))) {
-      throw new RangeError(`expectedSlidingMs must be a positive number of milliseconds, got ${expectedSlidingMs}.`);
+      return Promise.reject(new RangeError(`expectedSlidingMs must be a positive number of milliseconds, got ${expectedSlidingMs}.`));
     }
     // One command: the script reads the entry and slides its expiry exactly as .NET's refresh would.
     return this.scripts.run(GET_AND_REFRESH, [redisKey, Date.now()], entryBytes, () => this.pairs.get(redisKey, expectedSlidingMs));
   }
 
-  async set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
+  set(key: string, value: Buffer, options: DistributedCacheEntryOptions): Promise<void> {
     const redisKey = this.instanceName + key;
-    const entry = storedEntry(options, Date.now());
+    let entry: StoredEntry;
+    try {
+      entry = storedEntry(options, Date.now());
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const args = [redisKey, entry.absolute, entry.sliding, value, entry.ttlSeconds ?? ''];
-    const write = (): Promise<void> => this.scripts.run(SET_ENTRY, args, acknowledged, () => this.pairs.set(redisKey, value, entry));
-    if (this.durable !== undefined) return this.durable.set(redisKey, args, this.scripts.enabled, write);
-    return write();
+    if (this.durable !== undefined) return this.durable.set(redisKey, args, this.scripts.enabled, () => this.write(redisKey, value, entry, args));
+    return this.write(redisKey, value, entry, args);
+  }
+
+  /** One command: the script stores the entry and sets its expiry, as .NET's HSET and EXPIRE do. */
+  private write(redisKey: string, value: Buffer, entry: StoredEntry, args: CommandArgument[]): Promise<void> {
+    return this.scripts.run(SET_ENTRY, args, acknowledged, () => this.pairs.set(redisKey, value, entry));
   }
 
   refresh(key: string): Promise<void> {

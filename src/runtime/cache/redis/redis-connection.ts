@@ -5,6 +5,7 @@
  * Failure semantics: nothing waits for an outage to end. Every command is bounded by asyncTimeout; once the connection
  * has dropped, commands fail at once with CacheUnavailableError until ioredis has reconnected on its own.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
@@ -42,6 +43,12 @@ export class RedisConnection {
   private closing: Promise<void> | undefined;
 
   private readonly sockets = (): readonly Socket[] => this.client.sockets;
+  /**
+   * Commands are made and written in the connection's own async context, not the calling route's. Otherwise
+   * AsyncLocalStorage hands every request's context to ioredis's per-command objects, and with it the whole request
+   * outlives young-generation collections: several times the garbage-collection work per request.
+   */
+  private readonly asyncScope = new AsyncResource('KrRedisConnection');
 
   /** `onReady` runs on every (re)connection, before any command of a waiting caller is sent. */
   constructor(
@@ -66,6 +73,11 @@ export class RedisConnection {
    * A `route` (see TopologyClient.routeFor) pins the command to one Cluster node, without following redirects.
    */
   send(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, route?: ClusterRoute): Promise<unknown> {
+    return this.asyncScope.runInAsyncScope(this.sendInScope, this, name, args, replyEncoding, route);
+  }
+
+  /** The caller's await still resumes in the caller's context: only what the connection itself makes leaves it. */
+  private sendInScope(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, route: ClusterRoute | undefined): Promise<unknown> {
     const command = new EncodedCommand(name, args, replyEncoding);
     const refusal = this.dispatch(command, route);
     const reply = refusal === undefined ? command.promise : Promise.reject(refusal);

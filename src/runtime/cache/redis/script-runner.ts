@@ -25,18 +25,19 @@ export class ScriptRunner {
   }
 
   /** The script's reply (raw: Buffers) as `decode` turns it, or the fallback's outcome. */
-  async run<R>(script: LuaScript, args: CommandArgument[], decode: (reply: unknown) => R, fallback: () => Promise<R>): Promise<R> {
+  run<R>(script: LuaScript, args: CommandArgument[], decode: (reply: unknown) => R, fallback: () => Promise<R>): Promise<R> {
     if (!this.scripting) return fallback();
+    return this.send('evalsha', [script.sha1, 1, ...args], null).then(decode, (error: unknown) => this.retry(error, script, args, decode, fallback));
+  }
+
+  /** After a failed EVALSHA: the source once more when the server has only forgotten the script, else the fallback if scripts are refused. */
+  private async retry<R>(error: unknown, script: LuaScript, args: CommandArgument[], decode: (reply: unknown) => R, fallback: () => Promise<R>): Promise<R> {
+    if (!messageOf(error).startsWith('NOSCRIPT')) return this.fallBackIfRefused(error, fallback);
     let reply: unknown;
     try {
-      reply = await this.send('evalsha', [script.sha1, 1, ...args], null);
-    } catch (error) {
-      if (!messageOf(error).startsWith('NOSCRIPT')) return this.fallBackIfRefused(error, fallback);
-      try {
-        reply = await this.send('eval', [script.source, 1, ...args], null);
-      } catch (retryError) {
-        return this.fallBackIfRefused(retryError, fallback);
-      }
+      reply = await this.send('eval', [script.source, 1, ...args], null);
+    } catch (retryError) {
+      return this.fallBackIfRefused(retryError, fallback);
     }
     return decode(reply);
   }
