@@ -44,5 +44,5 @@ export type { KrLogger } from './runtime/logging/kr-logger.ts';
 export { KrLoggerBase } from './runtime/logging/kr-logger.ts';
 export type { LogLevel } from './runtime/logging/log-level.ts';
 export type { CookieBuilder } from './runtime/cookies/cookie-builder.ts';
-export type { RedisConfigurationOptions } from './runtime/cache/redis/redis-configuration.ts';
+export type { RedisConfigurationOptions } from './runtime/cache/redis/configuration-options.ts';
 export type { ServerDefinition, RouteHandler } from './runtime/host/server-definition.ts';

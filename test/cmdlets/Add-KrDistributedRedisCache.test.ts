@@ -18,7 +18,7 @@ import {
   writeKrJsonResponse,
 } from '../../src/index.ts';
 import type { KrRedisCacheOptions } from '../../src/index.ts';
-import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-connection-settings.ts';
 import { explicitProtector, KEY_RING_NAME } from '../../src/runtime/session/key-ring.ts';
 import { createSessionKey } from '../../src/runtime/session/session-format.ts';
 import { CaptureLogger } from '../support/capture-logger.ts';

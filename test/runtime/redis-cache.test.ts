@@ -8,7 +8,7 @@ import { CacheUnavailableError } from '../../src/runtime/cache/distributed-cache
 import { RedisDistributedCache } from '../../src/runtime/cache/redis/redis-cache.ts';
 import type { RedisCacheLog, RedisCacheLogLevel } from '../../src/runtime/cache/redis/redis-cache.ts';
 import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
-import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-connection-settings.ts';
 import { msFromTimeSpanTicks, ticksFromUnixMs, timeSpanTicksFromMs, unixMsFromTicks } from '../../src/runtime/cache/redis/ticks.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
 import type { PrivateRedis } from '../support/private-redis.ts';

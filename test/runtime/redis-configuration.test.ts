@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import {
-  describeRedisSettings,
-  parseRedisConfiguration,
-  reconnectDelayMs,
-  toIoredisOptions,
-} from '../../src/runtime/cache/redis/redis-configuration.ts';
-import type { RedisConfiguration, RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import { reconnectDelayMs, toIoredisOptions } from '../../src/runtime/cache/redis/ioredis-options.ts';
+import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import type { RedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import { describeRedisSettings } from '../../src/runtime/cache/redis/redis-connection-settings.ts';
+import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-connection-settings.ts';
 
 const DEFAULTS = {
   ssl: false,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { RedisDistributedCache } from '../../src/runtime/cache/redis/redis-cache.ts';
 import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
-import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import type { RedisConnectionSettings } from '../../src/runtime/cache/redis/redis-connection-settings.ts';
 import { COUNTER_ROUTES, finalCounter, incrementCounts, longestMs, openSessions, runCounterLoad } from '../support/counter-load.ts';
 import type { Answer, SessionTally } from '../support/counter-load.ts';
 import { startPrivateSentinel } from '../support/private-sentinel.ts';

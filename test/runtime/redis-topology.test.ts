@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseRedisConfiguration, reconnectDelayMs } from '../../src/runtime/cache/redis/redis-configuration.ts';
+import { reconnectDelayMs } from '../../src/runtime/cache/redis/ioredis-options.ts';
+import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
 import { clusterOptions, sentinelOptions } from '../../src/runtime/cache/redis/redis-topology.ts';
 
 describe('redis topology options', () => {

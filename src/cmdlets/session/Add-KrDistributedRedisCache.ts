@@ -2,8 +2,9 @@ import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-err
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
 import { inParameterSets, intParameter, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import type { RedisConfigurationOptions } from '../../runtime/cache/redis/configuration-options.ts';
 import { parseRedisConfiguration } from '../../runtime/cache/redis/redis-configuration.ts';
-import type { RedisConfigurationOptions, RedisConnectionSettings, ReplicaAcknowledgements } from '../../runtime/cache/redis/redis-configuration.ts';
+import type { RedisConnectionSettings, ReplicaAcknowledgements } from '../../runtime/cache/redis/redis-connection-settings.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { assertNotConfigured, resolveServer } from '../../runtime/host/resolve-server.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';

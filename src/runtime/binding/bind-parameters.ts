@@ -133,17 +133,39 @@ function bindParameters<S extends ParameterSchema>(
   input: unknown,
   options: BindingOptions,
 ): BoundParameters<S> {
+  assertNamedParameters(cmdlet, input);
+  // A key is bound exactly when it has a value here, so no set of bound keys is kept beside it: every cmdlet call of
+  // every request comes through here, and most never ask which parameters were bound.
+  const values: Record<string, unknown> = {};
+  const explicitNulls = bindNamedValues(cmdlet, plan, (input ?? {}) as Record<string, unknown>, values);
+  const parameterSet =
+    options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, new Set(Object.keys(values)), options);
+  rejectMandatoryNulls(cmdlet, schema, explicitNulls, parameterSet);
+  rejectMissingMandatory(cmdlet, schema, plan, values, parameterSet);
+  return new BoundResult<S>(values as BoundValues<S>, parameterSet);
+}
+
+/** A cmdlet takes one object of named parameters; `undefined` and `null` stand for an empty one. */
+function assertNamedParameters(cmdlet: string, input: unknown): void {
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
     throw new KrParameterBindingError(
       cmdlet,
       `Cannot bind parameters: expected an object of named parameters, such as ${cmdlet.replace(/^(\w)(\w*)-/, (_, a: string, b: string) => a.toLowerCase() + b)}({ ... }), but got ${Array.isArray(input) ? 'an array' : typeof input}.`,
     );
   }
-  // A key is bound exactly when it has a value here, so no set of bound keys is kept beside it: every cmdlet call of
-  // every request comes through here, and most never ask which parameters were bound.
-  const values: Record<string, unknown> = {};
+}
+
+/**
+ * Converts every named value into `values` under its parameter's key. Returns the parameters passed as `null`, which
+ * are not bound but are refused later if they are mandatory in the chosen parameter set.
+ */
+function bindNamedValues(
+  cmdlet: string,
+  plan: SchemaPlan,
+  named: Record<string, unknown>,
+  values: Record<string, unknown>,
+): Map<string, PlannedParameter> | undefined {
   let explicitNulls: Map<string, PlannedParameter> | undefined;
-  const named = (input ?? {}) as Record<string, unknown>;
   for (const name in named) {
     if (!Object.hasOwn(named, name)) continue;
     const planned = plan.names.get(name) ?? plan.names.get(name.toLowerCase());
@@ -152,7 +174,7 @@ function bindParameters<S extends ParameterSchema>(
     }
     const value = named[name];
     if (value === undefined) continue;
-    const { key, parameter, psName } = planned;
+    const { key, psName } = planned;
     if (Object.hasOwn(values, key) || explicitNulls?.has(key)) {
       throw new KrParameterBindingError(
         cmdlet,
@@ -160,32 +182,49 @@ function bindParameters<S extends ParameterSchema>(
         psName,
       );
     }
-    if (value === null) {
-      (explicitNulls ??= new Map()).set(key, planned);
-      continue;
-    }
-    if (parameter.mandatory && value === '' && !parameter.allowEmptyString) {
-      throw new KrParameterBindingError(
-        cmdlet,
-        `Cannot bind argument to parameter '${psName}' because it is an empty string.`,
-        psName,
-      );
-    }
-    try {
-      values[key] = parameter.convert(value, psName);
-    } catch (error) {
-      if (error instanceof ConversionFailure) throw new KrParameterBindingError(cmdlet, error.message, psName);
-      throw error;
-    }
+    if (value === null) (explicitNulls ??= new Map()).set(key, planned);
+    else values[key] = convertArgument(cmdlet, planned, value);
   }
+  return explicitNulls;
+}
 
-  const parameterSet =
-    options.parameterSets === undefined ? ALL_PARAMETER_SETS : resolveParameterSet(cmdlet, schema, new Set(Object.keys(values)), options);
+/** One argument as its parameter declares it, or a binding error naming the parameter. */
+function convertArgument(cmdlet: string, { parameter, psName }: PlannedParameter, value: unknown): unknown {
+  if (parameter.mandatory && value === '' && !parameter.allowEmptyString) {
+    throw new KrParameterBindingError(
+      cmdlet,
+      `Cannot bind argument to parameter '${psName}' because it is an empty string.`,
+      psName,
+    );
+  }
+  try {
+    return parameter.convert(value, psName);
+  } catch (error) {
+    if (error instanceof ConversionFailure) throw new KrParameterBindingError(cmdlet, error.message, psName);
+    throw error;
+  }
+}
+
+function rejectMandatoryNulls(
+  cmdlet: string,
+  schema: ParameterSchema,
+  explicitNulls: ReadonlyMap<string, PlannedParameter> | undefined,
+  parameterSet: string,
+): void {
   for (const { key, parameter, psName } of explicitNulls?.values() ?? []) {
     if (parameter.mandatory && belongsToSet(schema, key, parameterSet)) {
       throw new KrParameterBindingError(cmdlet, `Cannot bind argument to parameter '${psName}' because it is null.`, psName);
     }
   }
+}
+
+function rejectMissingMandatory(
+  cmdlet: string,
+  schema: ParameterSchema,
+  plan: SchemaPlan,
+  values: Record<string, unknown>,
+  parameterSet: string,
+): void {
   // A loop that allocates only when something is missing: every cmdlet call of every request comes through here.
   let missing: string[] | undefined;
   for (const { key, psName } of plan.mandatory) {
@@ -198,7 +237,6 @@ function bindParameters<S extends ParameterSchema>(
       missing[0],
     );
   }
-  return new BoundResult<S>(values as BoundValues<S>, parameterSet);
 }
 
 class BoundResult<S extends ParameterSchema> implements BoundParameters<S> {

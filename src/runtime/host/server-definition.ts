@@ -1,6 +1,6 @@
 import type { KrLogger } from '../logging/kr-logger.ts';
 import type { MemoryDistributedCacheOptions } from '../cache/memory-cache.ts';
-import type { RedisConnectionSettings } from '../cache/redis/redis-configuration.ts';
+import type { RedisConnectionSettings } from '../cache/redis/redis-connection-settings.ts';
 import type { KrContext } from '../context/kr-context.ts';
 import type { EndpointBinding } from '../endpoint/endpoint-binding.ts';
 import type { SessionDefinition } from '../session/session-definition.ts';

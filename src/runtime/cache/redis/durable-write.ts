@@ -7,7 +7,7 @@
 import { CacheUnavailableError } from '../distributed-cache.ts';
 import { messageOf } from './connection-log.ts';
 import type { CommandArgument } from './encoded-command.ts';
-import type { ReplicaAcknowledgements } from './redis-configuration.ts';
+import type { ReplicaAcknowledgements } from './redis-connection-settings.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { refusesScripts, SET_ENTRY } from './redis-scripts.ts';
 import type { ClusterRoute } from './topology-client.ts';

@@ -3,8 +3,9 @@
  * would use them: Sentinel (`serviceName` with the Sentinels as endpoints) and Redis Cluster (detected at connect).
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
-import { endpointAddress, reconnectDelayMs, resolvedPort, tlsOptions, toIoredisOptions } from './redis-configuration.ts';
-import type { RedisConnectionSettings, RedisEndpoint } from './redis-configuration.ts';
+import { reconnectDelayMs, tlsOptions, toIoredisOptions } from './ioredis-options.ts';
+import { endpointAddress, resolvedPort } from './redis-connection-settings.ts';
+import type { RedisConnectionSettings, RedisEndpoint } from './redis-connection-settings.ts';
 
 export type ReconnectDelay = (attempt: number) => number | null;
 

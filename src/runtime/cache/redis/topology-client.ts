@@ -7,9 +7,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { toIoredisOptions } from './ioredis-options.ts';
 import { Cluster, Command, Redis } from './ioredis.ts';
-import { toIoredisOptions } from './redis-configuration.ts';
-import type { RedisConnectionSettings } from './redis-configuration.ts';
+import type { RedisConnectionSettings } from './redis-connection-settings.ts';
 import { clusterOptions, sentinelOptions } from './redis-topology.ts';
 import type { ReconnectDelay } from './redis-topology.ts';
 import { probeTopology } from './topology-probe.ts';

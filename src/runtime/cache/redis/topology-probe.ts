@@ -2,9 +2,10 @@
  * What StackExchange.Redis learns from the servers before it picks a connection type: whether the endpoints belong to
  * a Redis Cluster, and otherwise which of them is the primary. One short-lived connection per endpoint, in order.
  */
+import { toIoredisOptions } from './ioredis-options.ts';
 import { Redis } from './ioredis.ts';
-import { endpointAddress, toIoredisOptions } from './redis-configuration.ts';
-import type { RedisConnectionSettings, RedisEndpoint } from './redis-configuration.ts';
+import { endpointAddress } from './redis-connection-settings.ts';
+import type { RedisConnectionSettings, RedisEndpoint } from './redis-connection-settings.ts';
 
 export type Topology = { readonly kind: 'cluster' } | { readonly kind: 'standalone'; readonly endpoint: RedisEndpoint };
 
