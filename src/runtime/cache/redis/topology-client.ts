@@ -20,7 +20,7 @@ export interface ClusterRoute {
   readonly slot: number;
 }
 
-const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as const;
+const FORWARDED_EVENTS = ['ready', 'error', 'close', 'reconnecting'] as const;
 
 type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
 
@@ -29,8 +29,19 @@ export class TopologyClient extends EventEmitter {
   private phase: Phase = 'wait';
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Set by disconnect(), quit() and a reconnect delay of null: the client's next 'end' is the caller's. */
+  private endIsFinal = false;
+  /** Pending while a client that ended on its own waits to connect again (see clientEnded). */
+  private restartTimer: NodeJS.Timeout | undefined;
   /** Commands sent before the client exists; they go out once it does, unless their deadline has passed. */
   private waiting: Command[] = [];
+
+  /** The reconnect delay the client is given: a null from it makes the client's coming 'end' final. */
+  private readonly nextDelay: ReconnectDelay = (attempt) => {
+    const delay = this.reconnectDelay(attempt);
+    if (delay === null) this.endIsFinal = true;
+    return delay;
+  };
 
   constructor(
     private readonly settings: RedisConnectionSettings,
@@ -38,11 +49,12 @@ export class TopologyClient extends EventEmitter {
   ) {
     super();
     // The Sentinels name the primary; there is nothing to probe.
-    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, reconnectDelay)));
+    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, this.nextDelay)));
   }
 
   /** ioredis's status of the client, once there is one; before that 'wait', 'connecting', 'reconnecting' or 'end'. */
   get status(): string {
+    if (this.restartTimer !== undefined) return 'reconnecting';
     return this.inner?.status ?? this.phase;
   }
 
@@ -90,6 +102,7 @@ export class TopologyClient extends EventEmitter {
   }
 
   connect(): Promise<void> {
+    this.endIsFinal = false;
     if (this.inner !== undefined) return this.inner.connect();
     if (this.phase === 'connecting' || this.phase === 'reconnecting') return Promise.reject(new Error('Redis is already connecting.'));
     this.attempt = 0;
@@ -97,12 +110,21 @@ export class TopologyClient extends EventEmitter {
   }
 
   async quit(): Promise<unknown> {
+    this.endIsFinal = true;
     if (this.inner !== undefined) return this.inner.quit();
     this.disconnect();
     return 'OK';
   }
 
   disconnect(): void {
+    this.endIsFinal = true;
+    if (this.restartTimer !== undefined) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      // The client's own 'end' was held back by clientEnded; this one is final.
+      this.emit('end');
+      return;
+    }
     if (this.inner !== undefined) {
       this.inner.disconnect();
       return;
@@ -160,18 +182,41 @@ export class TopologyClient extends EventEmitter {
 
   private clientFor(topology: Topology): Redis | Cluster {
     if (topology.kind === 'standalone') {
-      return new Redis({ ...toIoredisOptions(this.settings, topology.endpoint), retryStrategy: this.reconnectDelay });
+      return new Redis({ ...toIoredisOptions(this.settings, topology.endpoint), retryStrategy: this.nextDelay });
     }
-    const { nodes, options } = clusterOptions(this.settings, this.reconnectDelay);
+    const { nodes, options } = clusterOptions(this.settings, this.nextDelay);
     return new Cluster(nodes, options);
   }
 
   private adopt(client: Redis | Cluster): void {
     this.inner = client;
     for (const event of FORWARDED_EVENTS) client.on(event, (...args: unknown[]) => this.emit(event, ...args));
+    client.on('ready', () => {
+      this.attempt = 0;
+    });
+    client.on('end', () => this.clientEnded(client));
     const waiting = this.waiting;
     this.waiting = [];
     for (const command of waiting) if (!command.isSettled) client.sendCommand(command);
+  }
+
+  /**
+   * ioredis ends a client for good when its connector is disconnected during connect(): the Sentinel failover
+   * detector does that on +switch-master while the client asks a Sentinel for the primary. Unless the end was asked
+   * for, it is one more failed attempt, and the same client connects again after the reconnect delay.
+   */
+  private clientEnded(client: Redis | Cluster): void {
+    const delay = this.endIsFinal ? null : this.nextDelay(++this.attempt);
+    if (delay === null) {
+      this.emit('end');
+      return;
+    }
+    this.emit('reconnecting', delay);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      // Failures arrive as 'error' and 'close' events, and a further 'end' comes back here.
+      client.connect().catch(() => undefined);
+    }, delay);
   }
 
   private end(error: unknown): void {
