@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { ClusterNodes } from './cluster-nodes.ts';
 import { Cluster, Command, Redis } from './ioredis.ts';
 import { toIoredisOptions } from './redis-configuration.ts';
 import type { RedisConnectionSettings } from './redis-configuration.ts';
@@ -20,12 +21,17 @@ export interface ClusterRoute {
   readonly slot: number;
 }
 
+/** On a Cluster, a command's way to its node: pinned to a route, or through ioredis, which follows MOVED and ASK. */
+export type Routing = ClusterRoute | 'follow-redirects';
+
 const FORWARDED_EVENTS = ['ready', 'error', 'close', 'reconnecting'] as const;
 
 type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
 
 export class TopologyClient extends EventEmitter {
   private inner: Redis | Cluster | undefined;
+  /** Set with a Cluster client: where unrouted commands go (see cluster-nodes.ts). */
+  private clusterNodes: ClusterNodes | undefined;
   private phase: Phase = 'wait';
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -77,9 +83,18 @@ export class TopologyClient extends EventEmitter {
     return this.inner;
   }
 
-  /** A `route` only matters to a Cluster, which then sends to the route's node and returns MOVED and ASK as errors. */
-  sendCommand(command: Command, route?: ClusterRoute): unknown {
-    if (this.inner instanceof Cluster && route !== undefined) return this.inner.sendCommand(command, undefined, route);
+  /**
+   * `routing` only matters to a Cluster. Without it a command goes straight to the node its slot map names, which
+   * returns MOVED and ASK as errors (the caller sends it again with 'follow-redirects'); with a route, to the route's
+   * node, likewise; with 'follow-redirects', through ioredis's Cluster client, which follows them.
+   */
+  sendCommand(command: Command, routing?: Routing): unknown {
+    if (this.inner instanceof Cluster) {
+      if (routing === 'follow-redirects') return this.inner.sendCommand(command);
+      if (routing !== undefined) return this.inner.sendCommand(command, undefined, routing);
+      const node = this.clusterNodes?.connectionFor(command);
+      return node === undefined ? this.inner.sendCommand(command) : node.sendCommand(command);
+    }
     if (this.inner !== undefined) return this.inner.sendCommand(command);
     if (this.phase === 'end') command.reject(new Error('Connection is closed.'));
     else this.waiting.push(command);
@@ -190,6 +205,7 @@ export class TopologyClient extends EventEmitter {
 
   private adopt(client: Redis | Cluster): void {
     this.inner = client;
+    if (client instanceof Cluster) this.clusterNodes = new ClusterNodes(client);
     for (const event of FORWARDED_EVENTS) client.on(event, (...args: unknown[]) => this.emit(event, ...args));
     client.on('ready', () => {
       this.attempt = 0;
