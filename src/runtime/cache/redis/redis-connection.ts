@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
 import { CacheUnavailableError } from '../distributed-cache.ts';
+import { isClusterRedirect } from './cluster-nodes.ts';
 import { ConnectionLog, messageOf } from './connection-log.ts';
 import type { RedisCacheLog } from './connection-log.ts';
 import { EncodedCommand } from './encoded-command.ts';
@@ -18,7 +19,7 @@ import { reconnectDelayMs } from './ioredis-options.ts';
 import { redisTargetLabel } from './redis-connection-settings.ts';
 import type { RedisConnectionSettings } from './redis-connection-settings.ts';
 import { TopologyClient } from './topology-client.ts';
-import type { ClusterRoute } from './topology-client.ts';
+import type { ClusterRoute, Routing } from './topology-client.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 /** 'utf8' decodes replies to strings; null keeps them as Buffers. */
@@ -71,7 +72,8 @@ export class RedisConnection {
 
   /**
    * Sends one command; every failure arrives as CacheUnavailableError, the server's own errors with their message.
-   * A `route` (see TopologyClient.routeFor) pins the command to one Cluster node, without following redirects.
+   * A `route` (see TopologyClient.routeFor) pins the command to one Cluster node, without following redirects;
+   * without one, a Cluster's MOVED or ASK makes it go once more, through ioredis, which follows them.
    */
   send(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, route?: ClusterRoute): Promise<unknown> {
     return this.asyncScope.runInAsyncScope(this.sendInScope, this, name, args, replyEncoding, route);
@@ -79,10 +81,15 @@ export class RedisConnection {
 
   /** The caller's await still resumes in the caller's context: only what the connection itself makes leaves it. */
   private sendInScope(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, route: ClusterRoute | undefined): Promise<unknown> {
-    const command = new EncodedCommand(name, args, replyEncoding);
-    const refusal = this.dispatch(command, route);
-    const reply = refusal === undefined ? command.promise : Promise.reject(refusal);
-    return reply.catch((error: unknown) => Promise.reject(this.toCacheError(name, error)));
+    return this.sendOnce(name, args, replyEncoding, route).catch((error: unknown) => {
+      // Sent straight to a Cluster node that no longer serves the slot: ioredis follows the redirect this time.
+      if (route === undefined && isClusterRedirect(error)) {
+        return this.sendOnce(name, args, replyEncoding, 'follow-redirects').catch((retryError: unknown) =>
+          Promise.reject(this.toCacheError(name, retryError)),
+        );
+      }
+      return Promise.reject(this.toCacheError(name, error));
+    });
   }
 
   connect(): Promise<void> {
@@ -105,11 +112,18 @@ export class RedisConnection {
     return this.closing;
   }
 
+  /** The command's reply, or why it could not be sent, as ioredis or the server gave it. */
+  private sendOnce(name: string, args: CommandArgument[], replyEncoding: ReplyEncoding, routing: Routing | undefined): Promise<unknown> {
+    const command = new EncodedCommand(name, args, replyEncoding);
+    const refusal = this.dispatch(command, routing);
+    return refusal === undefined ? command.promise : Promise.reject(refusal);
+  }
+
   /**
    * Writes a command unless the connection is known to be down, and returns why not otherwise. Its deadline is
    * asyncTimeout, kept by one shared timer.
    */
-  private dispatch(command: Command, route: ClusterRoute | undefined): unknown {
+  private dispatch(command: Command, routing: Routing | undefined): unknown {
     if (this.closing !== undefined) return this.closedError();
     const status = this.client.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
@@ -117,7 +131,7 @@ export class RedisConnection {
     if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return this.unavailableError();
     if (status === 'ready') this.batcher.beforeWrite(this.sockets);
     try {
-      this.client.sendCommand(command, route);
+      this.client.sendCommand(command, routing);
     } catch (error) {
       return error;
     }

@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { ClusterNodes } from './cluster-nodes.ts';
 import { toIoredisOptions } from './ioredis-options.ts';
 import { Cluster, Command, Redis } from './ioredis.ts';
 import type { RedisConnectionSettings } from './redis-connection-settings.ts';
@@ -20,17 +21,33 @@ export interface ClusterRoute {
   readonly slot: number;
 }
 
-const FORWARDED_EVENTS = ['ready', 'error', 'close', 'end', 'reconnecting'] as const;
+/** On a Cluster, a command's way to its node: pinned to a route, or through ioredis, which follows MOVED and ASK. */
+export type Routing = ClusterRoute | 'follow-redirects';
+
+const FORWARDED_EVENTS = ['ready', 'error', 'close', 'reconnecting'] as const;
 
 type Phase = 'wait' | 'connecting' | 'reconnecting' | 'end';
 
 export class TopologyClient extends EventEmitter {
   private inner: Redis | Cluster | undefined;
+  /** Set with a Cluster client: where unrouted commands go (see cluster-nodes.ts). */
+  private clusterNodes: ClusterNodes | undefined;
   private phase: Phase = 'wait';
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Set by disconnect(), quit() and a reconnect delay of null: the client's next 'end' is the caller's. */
+  private endIsFinal = false;
+  /** Pending while a client that ended on its own waits to connect again (see clientEnded). */
+  private restartTimer: NodeJS.Timeout | undefined;
   /** Commands sent before the client exists; they go out once it does, unless their deadline has passed. */
   private waiting: Command[] = [];
+
+  /** The reconnect delay the client is given: a null from it makes the client's coming 'end' final. */
+  private readonly nextDelay: ReconnectDelay = (attempt) => {
+    const delay = this.reconnectDelay(attempt);
+    if (delay === null) this.endIsFinal = true;
+    return delay;
+  };
 
   constructor(
     private readonly settings: RedisConnectionSettings,
@@ -38,11 +55,12 @@ export class TopologyClient extends EventEmitter {
   ) {
     super();
     // The Sentinels name the primary; there is nothing to probe.
-    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, reconnectDelay)));
+    if (settings.serviceName !== undefined) this.adopt(new Redis(sentinelOptions(settings, this.nextDelay)));
   }
 
   /** ioredis's status of the client, once there is one; before that 'wait', 'connecting', 'reconnecting' or 'end'. */
   get status(): string {
+    if (this.restartTimer !== undefined) return 'reconnecting';
     return this.inner?.status ?? this.phase;
   }
 
@@ -65,9 +83,18 @@ export class TopologyClient extends EventEmitter {
     return this.inner;
   }
 
-  /** A `route` only matters to a Cluster, which then sends to the route's node and returns MOVED and ASK as errors. */
-  sendCommand(command: Command, route?: ClusterRoute): unknown {
-    if (this.inner instanceof Cluster && route !== undefined) return this.inner.sendCommand(command, undefined, route);
+  /**
+   * `routing` only matters to a Cluster. Without it a command goes straight to the node its slot map names, which
+   * returns MOVED and ASK as errors (the caller sends it again with 'follow-redirects'); with a route, to the route's
+   * node, likewise; with 'follow-redirects', through ioredis's Cluster client, which follows them.
+   */
+  sendCommand(command: Command, routing?: Routing): unknown {
+    if (this.inner instanceof Cluster) {
+      if (routing === 'follow-redirects') return this.inner.sendCommand(command);
+      if (routing !== undefined) return this.inner.sendCommand(command, undefined, routing);
+      const node = this.clusterNodes?.connectionFor(command);
+      return node === undefined ? this.inner.sendCommand(command) : node.sendCommand(command);
+    }
     if (this.inner !== undefined) return this.inner.sendCommand(command);
     if (this.phase === 'end') command.reject(new Error('Connection is closed.'));
     else this.waiting.push(command);
@@ -90,6 +117,7 @@ export class TopologyClient extends EventEmitter {
   }
 
   connect(): Promise<void> {
+    this.endIsFinal = false;
     if (this.inner !== undefined) return this.inner.connect();
     if (this.phase === 'connecting' || this.phase === 'reconnecting') return Promise.reject(new Error('Redis is already connecting.'));
     this.attempt = 0;
@@ -97,12 +125,21 @@ export class TopologyClient extends EventEmitter {
   }
 
   async quit(): Promise<unknown> {
+    this.endIsFinal = true;
     if (this.inner !== undefined) return this.inner.quit();
     this.disconnect();
     return 'OK';
   }
 
   disconnect(): void {
+    this.endIsFinal = true;
+    if (this.restartTimer !== undefined) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      // The client's own 'end' was held back by clientEnded; this one is final.
+      this.emit('end');
+      return;
+    }
     if (this.inner !== undefined) {
       this.inner.disconnect();
       return;
@@ -160,18 +197,42 @@ export class TopologyClient extends EventEmitter {
 
   private clientFor(topology: Topology): Redis | Cluster {
     if (topology.kind === 'standalone') {
-      return new Redis({ ...toIoredisOptions(this.settings, topology.endpoint), retryStrategy: this.reconnectDelay });
+      return new Redis({ ...toIoredisOptions(this.settings, topology.endpoint), retryStrategy: this.nextDelay });
     }
-    const { nodes, options } = clusterOptions(this.settings, this.reconnectDelay);
+    const { nodes, options } = clusterOptions(this.settings, this.nextDelay);
     return new Cluster(nodes, options);
   }
 
   private adopt(client: Redis | Cluster): void {
     this.inner = client;
+    if (client instanceof Cluster) this.clusterNodes = new ClusterNodes(client);
     for (const event of FORWARDED_EVENTS) client.on(event, (...args: unknown[]) => this.emit(event, ...args));
+    client.on('ready', () => {
+      this.attempt = 0;
+    });
+    client.on('end', () => this.clientEnded(client));
     const waiting = this.waiting;
     this.waiting = [];
     for (const command of waiting) if (!command.isSettled) client.sendCommand(command);
+  }
+
+  /**
+   * ioredis ends a client for good when its connector is disconnected during connect(): the Sentinel failover
+   * detector does that on +switch-master while the client asks a Sentinel for the primary. Unless the end was asked
+   * for, it is one more failed attempt, and the same client connects again after the reconnect delay.
+   */
+  private clientEnded(client: Redis | Cluster): void {
+    const delay = this.endIsFinal ? null : this.nextDelay(++this.attempt);
+    if (delay === null) {
+      this.emit('end');
+      return;
+    }
+    this.emit('reconnecting', delay);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      // Failures arrive as 'error' and 'close' events, and a further 'end' comes back here.
+      client.connect().catch(() => undefined);
+    }, delay);
   }
 
   private end(error: unknown): void {
