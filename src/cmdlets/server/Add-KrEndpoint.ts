@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import type { CmdletInput } from '../../runtime/binding/bind-parameters.ts';
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
 import { intParameter } from '../../runtime/binding/number-parameters.ts';
+import type { CmdletInput } from '../../runtime/binding/parameter-schema.ts';
 import { inParameterSets } from '../../runtime/binding/parameter.ts';
 import { switchParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
 import { enumArrayParameter, enumParameter, stringParameter } from '../../runtime/binding/text-parameters.ts';

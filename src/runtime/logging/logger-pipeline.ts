@@ -1,5 +1,5 @@
-import type { CmdletInput } from '../binding/bind-parameters.ts';
 import { defineCmdlet } from '../binding/define-cmdlet.ts';
+import type { CmdletInput } from '../binding/parameter-schema.ts';
 import { switchParameter, typedParameter } from '../binding/switch-and-object-parameters.ts';
 import { enumParameter, stringParameter } from '../binding/text-parameters.ts';
 import { DEFAULT_OUTPUT_TEMPLATE } from './console-format.ts';
