@@ -1,21 +1,14 @@
 import { expect } from 'chai';
 import { KrCmdletError, KrParameterBindingError } from '../../src/index.ts';
 import { createBinder } from '../../src/runtime/binding/bind-parameters.ts';
-import type { BindingOptions, ParameterSchema } from '../../src/runtime/binding/bind-parameters.ts';
+import type { BindingOptions } from '../../src/runtime/binding/bind-parameters.ts';
 import { defineCmdlet } from '../../src/runtime/binding/define-cmdlet.ts';
-import {
-  enumArrayParameter,
-  enumParameter,
-  inParameterSets,
-  intParameter,
-  objectParameter,
-  stringArrayParameter,
-  stringParameter,
-  switchParameter,
-  timeSpanParameter,
-  typedParameter,
-} from '../../src/runtime/binding/parameter.ts';
+import { intParameter, timeSpanParameter } from '../../src/runtime/binding/number-parameters.ts';
+import type { ParameterSchema } from '../../src/runtime/binding/parameter-schema.ts';
+import { inParameterSets } from '../../src/runtime/binding/parameter.ts';
 import { castToInt32 } from '../../src/runtime/binding/powershell-cast.ts';
+import { objectParameter, switchParameter, typedParameter } from '../../src/runtime/binding/switch-and-object-parameters.ts';
+import { enumArrayParameter, enumParameter, stringArrayParameter, stringParameter } from '../../src/runtime/binding/text-parameters.ts';
 
 const CMDLET = 'Test-KrBinding';
 

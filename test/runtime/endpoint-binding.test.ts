@@ -1,16 +1,9 @@
 import { expect } from 'chai';
-import {
-  endpointSpecs,
-  lookupHostAddresses,
-  resolveEndpointBinding,
-  resolveListenAddresses,
-} from '../../src/runtime/endpoint/endpoint-binding.ts';
-import type {
-  EndpointBinding,
-  EndpointBindingEnvironment,
-  EndpointBindingInput,
-  HostLookup,
-} from '../../src/runtime/endpoint/endpoint-binding.ts';
+import { resolveEndpointBinding } from '../../src/runtime/endpoint/endpoint-binding.ts';
+import type { EndpointBinding, EndpointBindingEnvironment, EndpointBindingInput } from '../../src/runtime/endpoint/endpoint-binding.ts';
+import { endpointSpecs } from '../../src/runtime/endpoint/endpoint-specs.ts';
+import { lookupHostAddresses, resolveListenAddresses } from '../../src/runtime/endpoint/listen-addresses.ts';
+import type { HostLookup } from '../../src/runtime/endpoint/listen-addresses.ts';
 
 const zones: Record<string, string[]> = {
   localhost: ['127.0.0.1', '::1'],

@@ -1,6 +1,8 @@
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { enumParameter, stringArrayParameter, stringParameter, switchParameter, timeSpanParameter } from '../../runtime/binding/parameter.ts';
+import { timeSpanParameter } from '../../runtime/binding/number-parameters.ts';
+import { switchParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { enumParameter, stringArrayParameter, stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { createCookieBuilder } from '../../runtime/cookies/cookie-builder.ts';
 import type { CookieBuilder } from '../../runtime/cookies/cookie-builder.ts';
 

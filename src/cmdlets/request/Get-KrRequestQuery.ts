@@ -1,7 +1,9 @@
-import type { CmdletInput } from '../../runtime/binding/bind-parameters.ts';
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { inParameterSets, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
+import type { CmdletInput } from '../../runtime/binding/parameter-schema.ts';
+import { inParameterSets } from '../../runtime/binding/parameter.ts';
+import { switchParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
 import { convertQueryValue } from '../../runtime/context/query-conversion.ts';
 

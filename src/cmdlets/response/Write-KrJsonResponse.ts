@@ -1,5 +1,7 @@
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { intParameter, objectParameter, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
+import { objectParameter, switchParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { convertToJson } from '../../runtime/context/convert-to-json.ts';
 import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
 

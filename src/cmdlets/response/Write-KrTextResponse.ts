@@ -1,6 +1,8 @@
 import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { intParameter, objectParameter, stringParameter } from '../../runtime/binding/parameter.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
+import { objectParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { powerShellText } from '../../runtime/context/powershell-text.ts';
 import { routeContextOrWarn } from '../../runtime/context/route-context.ts';
 

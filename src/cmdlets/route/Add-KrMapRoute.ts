@@ -1,6 +1,7 @@
 import { KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { enumArrayParameter, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { enumArrayParameter, stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { HTTP_VERBS } from '../../runtime/host/server-definition.ts';

@@ -1,9 +1,13 @@
 import { isIP } from 'node:net';
-import type { CmdletInput } from '../../runtime/binding/bind-parameters.ts';
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { enumArrayParameter, enumParameter, inParameterSets, intParameter, stringParameter, switchParameter } from '../../runtime/binding/parameter.ts';
-import { endpointSpecs, resolveEndpointBinding } from '../../runtime/endpoint/endpoint-binding.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
+import type { CmdletInput } from '../../runtime/binding/parameter-schema.ts';
+import { inParameterSets } from '../../runtime/binding/parameter.ts';
+import { switchParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { enumArrayParameter, enumParameter, stringParameter } from '../../runtime/binding/text-parameters.ts';
+import { resolveEndpointBinding } from '../../runtime/endpoint/endpoint-binding.ts';
+import { endpointSpecs } from '../../runtime/endpoint/endpoint-specs.ts';
 import { commitDefinition } from '../../runtime/host/host-registry.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { HTTP_PROTOCOLS } from '../../runtime/host/server-definition.ts';

@@ -1,5 +1,6 @@
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringArrayParameter } from '../../runtime/binding/text-parameters.ts';
 import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';
 import { writeConsole } from '../../runtime/logging/kr-logger.ts';

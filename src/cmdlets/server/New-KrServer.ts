@@ -1,5 +1,7 @@
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { inParameterSets, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { inParameterSets } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { createHost, findHost, removeHost } from '../../runtime/host/host-registry.ts';
 import type { KrLogger } from '../../runtime/logging/kr-logger.ts';
 import { getDefaultLogger, getLogger } from '../../runtime/logging/logger-manager.ts';

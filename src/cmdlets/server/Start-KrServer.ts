@@ -1,5 +1,5 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
 import type { ServerDefinition } from '../../runtime/host/server-definition.ts';
 import { isServerReference, SERVER_DEFAULT } from '../../runtime/host/server-reference.ts';
 import { resolveServer } from '../../runtime/host/resolve-server.ts';

@@ -1,7 +1,10 @@
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
-import { inParameterSets, intParameter, stringParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { inParameterSets } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import type { RedisConfigurationOptions } from '../../runtime/cache/redis/configuration-options.ts';
 import { parseRedisConfiguration } from '../../runtime/cache/redis/redis-configuration.ts';
 import type { RedisConnectionSettings, ReplicaAcknowledgements } from '../../runtime/cache/redis/redis-connection-settings.ts';

@@ -1,8 +1,11 @@
 import { cmdletErrorFrom, KrCmdletError } from '../../runtime/binding/cmdlet-error.ts';
 import { ConversionFailure } from '../../runtime/binding/conversion-failure.ts';
 import { defineCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { enumParameter, inParameterSets, intParameter, stringArrayParameter, switchParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
 import { isPlainObject, OptionsShape } from '../../runtime/binding/options-shape.ts';
+import { inParameterSets } from '../../runtime/binding/parameter.ts';
+import { switchParameter, typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { enumParameter, stringArrayParameter } from '../../runtime/binding/text-parameters.ts';
 import { convertToTimeSpanMs } from '../../runtime/binding/timespan.ts';
 import { validateMemoryCacheOptions } from '../../runtime/cache/memory-cache.ts';
 import type { MemoryDistributedCacheOptions } from '../../runtime/cache/memory-cache.ts';

@@ -1,5 +1,5 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { stringParameter } from '../../runtime/binding/parameter.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { NOTHING, routeSessionOrWarn } from '../../runtime/session/route-session.ts';
 import { decodeString } from '../../runtime/session/session-values.ts';
 

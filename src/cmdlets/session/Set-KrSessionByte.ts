@@ -1,5 +1,6 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { stringParameter, typedParameter } from '../../runtime/binding/parameter.ts';
+import { typedParameter } from '../../runtime/binding/switch-and-object-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { NOTHING, routeSessionOrWarn, sessionLimitRefusal } from '../../runtime/session/route-session.ts';
 
 const CMDLET = 'Set-KrSessionByte';

@@ -1,5 +1,6 @@
 import { defineAsyncCmdlet } from '../../runtime/binding/define-cmdlet.ts';
-import { intParameter, stringParameter } from '../../runtime/binding/parameter.ts';
+import { intParameter } from '../../runtime/binding/number-parameters.ts';
+import { stringParameter } from '../../runtime/binding/text-parameters.ts';
 import { NOTHING, routeSessionOrWarn, sessionLimitRefusal } from '../../runtime/session/route-session.ts';
 import { encodeInt32 } from '../../runtime/session/session-values.ts';
 

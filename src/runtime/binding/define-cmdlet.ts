@@ -1,5 +1,6 @@
 import { createBinder } from './bind-parameters.ts';
-import type { BindingOptions, BoundParameters, CmdletInput, ParameterSchema, RequiredKeys } from './bind-parameters.ts';
+import type { BindingOptions, BoundParameters } from './bind-parameters.ts';
+import type { CmdletInput, ParameterSchema, RequiredKeys } from './parameter-schema.ts';
 
 /** A cmdlet whose parameters are all optional may be called with no argument at all, as in PowerShell. */
 export type CmdletArguments<S extends ParameterSchema> = [RequiredKeys<S>] extends [never]

@@ -1,14 +1,10 @@
 /**
- * Kestrun's `Resolve-KrEndpointBinding` plus the host-name resolution `ConfigureListener` performs.
- *
- * The rules run when the endpoint is defined, so a bad combination fails on the Add-KrEndpoint line. Host names
- * are resolved when the server starts (resolveListenAddresses), because a definition cmdlet cannot wait on DNS;
- * Kestrun resolves them at definition time (docs/deviations.md). The lookup is injectable for tests.
+ * Kestrun's `Resolve-KrEndpointBinding`: the rules run when the endpoint is defined, so a bad combination fails on the
+ * Add-KrEndpoint line. Host names are resolved later, when the server starts (listen-addresses.ts).
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-
-export type AddressFamily = 'InterNetwork' | 'InterNetworkV6';
+import { canonicalIp, IPV4_ANY, IPV4_LOOPBACK, IPV6_LOOPBACK, matchesFamilies, unbracket } from './ip-address.ts';
+import type { AddressFamily } from './ip-address.ts';
 
 /** A property that is present (not undefined) counts as "bound by the caller", as in PowerShell's $PSBoundParameters. */
 export interface EndpointBindingInput {
@@ -25,9 +21,6 @@ export interface EndpointBindingEnvironment {
   PORT?: string;
 }
 
-/** Returns every address the name resolves to, in resolver order. */
-export type HostLookup = (hostName: string) => Promise<string[]>;
-
 /**
  * What to listen on. `hosts` are IP literals (IPv6 unbracketed, canonical form); `0.0.0.0` and `::` mean Any.
  * A binding that names a host has no hosts yet: resolveListenAddresses finds them, filtered by `families`.
@@ -41,18 +34,11 @@ export type EndpointBinding =
   | { mode: 'PortIPAddress' | 'Port' | 'Default'; hosts: [string]; port: number };
 
 const DEFAULT_PORT = 5000;
-const IPV4_LOOPBACK = '127.0.0.1';
-const IPV6_LOOPBACK = '::1';
-const IPV4_ANY = '0.0.0.0';
-const IPV6_ANY = '::';
 /** Schemes whose default port an ASPNETCORE_URLS entry may leave out, as .NET's Uri fills it in. */
 const HTTP_SCHEMES = new Set(['http:', 'https:']);
 
 /** Kestrun's pattern for ASPNETCORE_URLS entries; `[uri]` cannot parse the `+` and `*` wildcards. */
 const ASPNETCORE_URL_PATTERN = /^(?<scheme>https?):\/\/(?<host>\+|\*|\[[^\]]+\]|[^:/]+)(?::(?<port>\d+))?\/?$/i;
-
-export const lookupHostAddresses: HostLookup = async (hostName) =>
-  (await dnsLookup(hostName, { all: true, verbatim: true })).map((entry) => entry.address);
 
 export function resolveEndpointBinding(input: EndpointBindingInput, env: EndpointBindingEnvironment): EndpointBinding {
   validateInput(input);
@@ -78,42 +64,6 @@ export function resolveEndpointBinding(input: EndpointBindingInput, env: Endpoin
     return { mode: 'Port', hosts: [IPV4_ANY], port: parseEnvironmentPort(env.PORT) };
   }
   return { mode: 'Default', hosts: [defaultIp(families)], port: DEFAULT_PORT };
-}
-
-/**
- * The -PassThru strings that Add-KrMapRoute -Endpoints matches on, without duplicates.
- * A name binding lists the name (plus both loopbacks for localhost), never the addresses it resolved to.
- */
-export function endpointSpecs(binding: { readonly port: number; readonly hosts: readonly string[]; readonly hostName?: string | undefined }): string[] {
-  const { port, hostName } = binding;
-  const specs = hostName !== undefined && isIP(hostName) === 0
-    ? hostNameSpecs(hostName, port)
-    : binding.hosts.flatMap((ip) => ipSpecs(ip, port));
-  return [...new Set(specs)];
-}
-
-function hostNameSpecs(hostName: string, port: number): string[] {
-  return hostName.toLowerCase() === 'localhost'
-    ? allLoopbackSpecs(port)
-    : [formatSpec(hostName, port)];
-}
-
-function ipSpecs(ip: string, port: number): string[] {
-  if (ip === IPV4_ANY || ip === IPV6_ANY) {
-    return allLoopbackSpecs(port);
-  }
-  if (ip === IPV4_LOOPBACK || ip === IPV6_LOOPBACK) {
-    return [formatSpec(ip, port), formatSpec('localhost', port)];
-  }
-  return [formatSpec(ip, port)];
-}
-
-function allLoopbackSpecs(port: number): string[] {
-  return [formatSpec('localhost', port), formatSpec(IPV4_LOOPBACK, port), formatSpec(IPV6_LOOPBACK, port)];
-}
-
-function formatSpec(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** The checks Add-KrEndpoint makes before resolving, in Kestrun's order. */
@@ -176,28 +126,6 @@ function nameOrAddress(host: string, families: AddressFamily[]): { hostName: str
   return { hostName: host, families, hosts: [canonicalIp(host)] };
 }
 
-/** The addresses to listen on: the binding's own, or those its host name resolves to now. */
-export async function resolveListenAddresses(binding: EndpointBinding, lookup: HostLookup = lookupHostAddresses): Promise<string[]> {
-  if (binding.hosts.length > 0 || !('hostName' in binding) || binding.hostName === undefined) return binding.hosts;
-  return resolveHost(binding.hostName, binding.families, lookup);
-}
-
-/** Every address of the host that passes the family filter; an IP literal resolves to itself. */
-async function resolveHost(hostName: string, families: AddressFamily[], lookup: HostLookup): Promise<string[]> {
-  const noAddresses = `No IPv4/IPv6 addresses resolved for host '${hostName}'.`;
-  let addresses: string[];
-  try {
-    addresses = isIP(hostName) === 0 ? await lookup(hostName) : [hostName];
-  } catch (error) {
-    throw new Error(noAddresses, { cause: error });
-  }
-  const usable = addresses.filter((address) => isIP(address) !== 0 && matchesFamilies(address, families));
-  if (usable.length === 0) {
-    throw new Error(noAddresses);
-  }
-  return [...new Set(usable.map(canonicalIp))];
-}
-
 function parseEnvironmentPort(value: string): number {
   const trimmed = value.trim();
   const port = Number(trimmed);
@@ -233,35 +161,11 @@ function uriHost(uri: URL): string {
   return unbracket(uri.hostname);
 }
 
-function unbracket(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
 function defaultIp(families: AddressFamily[]): string {
   const ipv6Only = families.length > 0 && families.every((family) => family === 'InterNetworkV6');
   return ipv6Only ? IPV6_LOOPBACK : IPV4_LOOPBACK;
 }
 
-function matchesFamilies(ip: string, families: AddressFamily[]): boolean {
-  if (families.length === 0) {
-    return true;
-  }
-  return families.includes(isIP(ip) === 6 ? 'InterNetworkV6' : 'InterNetwork');
-}
-
 function isPort(value: number, min: number): boolean {
   return Number.isInteger(value) && value >= min && value <= 65535;
-}
-
-/**
- * One spelling per address, so `0:0::0` is recognised as Any and duplicates collapse.
- * The WHATWG URL parser serialises IPv6 in RFC 5952 form; a zone id is not part of that grammar and is kept aside.
- */
-function canonicalIp(ip: string): string {
-  if (isIP(ip) !== 6) {
-    return ip;
-  }
-  const [address = ip, zone] = ip.split('%');
-  const canonical = unbracket(new URL(`http://[${address}]`).hostname);
-  return zone === undefined ? canonical : `${canonical}%${zone}`;
 }

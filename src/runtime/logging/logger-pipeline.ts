@@ -1,6 +1,7 @@
-import type { CmdletInput } from '../binding/bind-parameters.ts';
 import { defineCmdlet } from '../binding/define-cmdlet.ts';
-import { enumParameter, stringParameter, switchParameter, typedParameter } from '../binding/parameter.ts';
+import type { CmdletInput } from '../binding/parameter-schema.ts';
+import { switchParameter, typedParameter } from '../binding/switch-and-object-parameters.ts';
+import { enumParameter, stringParameter } from '../binding/text-parameters.ts';
 import { DEFAULT_OUTPUT_TEMPLATE } from './console-format.ts';
 import type { KrLogger } from './kr-logger.ts';
 import { LOG_LEVELS } from './log-level.ts';

@@ -12,7 +12,7 @@ import type { ServerApp } from '../pipeline/build-app.ts';
 import { SessionEngine } from '../session/session-engine.ts';
 import { loadCertificateFile } from '../tls/certificate-file.ts';
 import { createDevelopmentCertificate } from '../tls/development-certificate.ts';
-import { resolveListenAddresses } from '../endpoint/endpoint-binding.ts';
+import { resolveListenAddresses } from '../endpoint/listen-addresses.ts';
 import { createListener, listen } from './create-listener.ts';
 import { GracefulServer } from './graceful-server.ts';
 

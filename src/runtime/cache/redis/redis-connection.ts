@@ -9,9 +9,9 @@ import { AsyncResource } from 'node:async_hooks';
 import type { Socket } from 'node:net';
 import type { Command } from 'ioredis';
 import { DeadlineQueue } from '../../timing/deadline-queue.ts';
-import { CacheUnavailableError } from '../distributed-cache.ts';
 import { isClusterRedirect } from './cluster-nodes.ts';
-import { ConnectionLog, messageOf } from './connection-log.ts';
+import { ConnectionErrors } from './connection-errors.ts';
+import { ConnectionLog } from './connection-log.ts';
 import type { RedisCacheLog } from './connection-log.ts';
 import { EncodedCommand } from './encoded-command.ts';
 import type { CommandArgument } from './encoded-command.ts';
@@ -32,6 +32,7 @@ export class RedisConnection {
   readonly client: TopologyClient;
   readonly endpoint: string;
   private readonly log: ConnectionLog;
+  private readonly errors: ConnectionErrors;
   private readonly deadlines: DeadlineQueue<Command>;
   private readonly batcher = new WriteBatcher();
   private everReady = false;
@@ -60,9 +61,10 @@ export class RedisConnection {
   ) {
     this.endpoint = redisTargetLabel(settings);
     this.log = new ConnectionLog(log, this.endpoint);
+    this.errors = new ConnectionErrors(this.endpoint, settings);
     this.deadlines = new DeadlineQueue<Command>(settings.asyncTimeoutMs, {
       isPending: (command) => !command.isSettled,
-      expire: (command) => command.reject(this.timeoutError(command.name)),
+      expire: (command) => command.reject(this.errors.timeoutError(command.name)),
     });
     this.client = new TopologyClient(settings, (attempt) => this.nextReconnectDelay(attempt));
     this.client.on('ready', () => this.ready());
@@ -85,22 +87,22 @@ export class RedisConnection {
       // Sent straight to a Cluster node that no longer serves the slot: ioredis follows the redirect this time.
       if (route === undefined && isClusterRedirect(error)) {
         return this.sendOnce(name, args, replyEncoding, 'follow-redirects').catch((retryError: unknown) =>
-          Promise.reject(this.toCacheError(name, retryError)),
+          Promise.reject(this.errors.toCacheError(name, retryError, this.lastConnectionError)),
         );
       }
-      return Promise.reject(this.toCacheError(name, error));
+      return Promise.reject(this.errors.toCacheError(name, error, this.lastConnectionError));
     });
   }
 
   connect(): Promise<void> {
-    if (this.closing !== undefined) return Promise.reject(this.closedError());
+    if (this.closing !== undefined) return Promise.reject(this.errors.closedError());
     if (this.client.status === 'ready') return Promise.resolve();
     if (!this.settings.abortOnConnectFail) {
       this.startConnecting();
       return Promise.resolve();
     }
     // After an outage ioredis is already reconnecting; limiting its attempts here would stop that for good.
-    if (this.everReady) return Promise.reject(this.unavailableError());
+    if (this.everReady) return Promise.reject(this.errors.unavailableError(this.client.status === 'end', this.lastConnectionError));
     this.connecting ??= this.connectOrGiveUp().finally(() => {
       this.connecting = undefined;
     });
@@ -124,11 +126,13 @@ export class RedisConnection {
    * asyncTimeout, kept by one shared timer.
    */
   private dispatch(command: Command, routing: Routing | undefined): unknown {
-    if (this.closing !== undefined) return this.closedError();
+    if (this.closing !== undefined) return this.errors.closedError();
     const status = this.client.status;
     // Before the first connection has been tried, commands wait in ioredis's offline queue (bounded by their
     // deadline); after a failure nothing may wait for the reconnect.
-    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) return this.unavailableError();
+    if (status !== 'ready' && (this.everReady || this.lostSinceReady || status === 'end')) {
+      return this.errors.unavailableError(status === 'end', this.lastConnectionError);
+    }
     if (status === 'ready') this.batcher.beforeWrite(this.sockets);
     try {
       this.client.sendCommand(command, routing);
@@ -162,14 +166,14 @@ export class RedisConnection {
       };
       const onEnd = (): void => {
         settle();
-        reject(this.gaveUpError());
+        reject(this.errors.gaveUpError(this.lastConnectionError));
       };
       this.client.once('ready', onReady);
       this.client.once('end', onEnd);
       // disconnect() while ioredis waits to retry emits no 'end', so close() settles the promise itself.
       this.abandonConnect = () => {
         settle();
-        reject(this.closedError());
+        reject(this.errors.closedError());
       };
       this.connectAttemptsLeft = Math.max(1, this.settings.connectRetry);
       this.startConnecting();
@@ -221,41 +225,5 @@ export class RedisConnection {
     // connect() reports the failure itself once it gives up.
     if (this.connectAttemptsLeft !== undefined) this.log.attemptFailed(error);
     else this.log.error(error, this.everReady, Date.now());
-  }
-
-  private toCacheError(command: string, error: unknown): CacheUnavailableError {
-    if (error instanceof CacheUnavailableError) return error;
-    if (error instanceof Error && error.name === 'ReplyError') return new CacheUnavailableError(error.message, { cause: error });
-    if (error instanceof Error && error.message === 'Command timed out') return this.timeoutError(command, error);
-    // ioredis rejects the commands it held with its own bookkeeping error; the connection error says what went wrong.
-    const cause = this.lastConnectionError ?? error;
-    const reason = cause instanceof Error && cause.name === 'MaxRetriesPerRequestError' ? 'connection lost' : messageOf(cause);
-    return new CacheUnavailableError(`Redis ${this.endpoint} is unavailable (${reason}).`, { cause });
-  }
-
-  private timeoutError(command: string, cause?: unknown): CacheUnavailableError {
-    const message = `Redis ${this.endpoint} did not answer ${command.toUpperCase()} within ${this.settings.asyncTimeoutMs} ms.`;
-    return new CacheUnavailableError(message, cause === undefined ? undefined : { cause });
-  }
-
-  private unavailableError(): CacheUnavailableError {
-    const next = this.client.status === 'end' ? 'connect() gave up; call it again to retry' : 'reconnecting in the background';
-    return new CacheUnavailableError(
-      `Redis ${this.endpoint} is unavailable (${messageOf(this.lastConnectionError ?? 'connection lost')}); ${next}.`,
-      { cause: this.lastConnectionError },
-    );
-  }
-
-  private gaveUpError(): CacheUnavailableError {
-    const attempts = Math.max(1, this.settings.connectRetry);
-    return new CacheUnavailableError(
-      `It was not possible to connect to the redis server(s) ${this.endpoint}. ${attempts} connect attempt(s) failed; ` +
-        `last error: ${messageOf(this.lastConnectionError)}. To keep retrying in the background instead, set abortConnect=false.`,
-      { cause: this.lastConnectionError },
-    );
-  }
-
-  private closedError(): CacheUnavailableError {
-    return new CacheUnavailableError(`The redis cache for ${this.endpoint} has been closed.`);
   }
 }
