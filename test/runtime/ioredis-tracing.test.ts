@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { getKrSessionInt32, setKrSessionInt32, writeKrJsonResponse } from '../../src/index.ts';
 import { RedisDistributedCache } from '../../src/runtime/cache/redis/redis-cache.ts';
+import { currentContext } from '../../src/runtime/context/current-context.ts';
 import { parseRedisConfiguration } from '../../src/runtime/cache/redis/redis-configuration.ts';
 import { CookieJar } from '../support/https-client.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
@@ -96,5 +97,44 @@ describe('ioredis command tracing of session commands (private redis)', function
     }
     expect(Buffer.isBuffer(load.result), 'the load span carries the stored session').to.equal(true);
     expect(commit.result).to.equal(1);
+  });
+
+  it("sends session commands outside the route's context, which the route still has after each await", async () => {
+    // A route's context on ioredis's per-command objects kept whole requests alive through garbage collections.
+    const seenByCommands: unknown[] = [];
+    const handlers = {
+      start: (span: CommandSpan) => {
+        if (span.command === 'evalsha') seenByCommands.push(currentContext());
+      },
+      end: () => {},
+      asyncStart: () => {},
+      asyncEnd: () => {},
+      error: () => {},
+    };
+    const seenByRoute: unknown[] = [];
+    const app = sessionApp({
+      cache,
+      session: { protectionKeys: ['tracing test secret, at least 32 characters long'] },
+      routes: {
+        '/increment': async () => {
+          const n = (await getKrSessionInt32({ key: 'n' })) ?? 0;
+          seenByRoute.push(currentContext());
+          await setKrSessionInt32({ key: 'n', value: n + 1 });
+          writeKrJsonResponse({ inputObject: { n: n + 1 } });
+        },
+      },
+    });
+    const jar = new CookieJar();
+    await app.request('/increment', { jar });
+    const channel = tracingChannel<string, CommandSpan>('ioredis:command');
+    channel.subscribe(handlers);
+    try {
+      expect((await app.request('/increment', { jar })).json()).to.deep.equal({ n: 2 });
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    expect(seenByCommands).to.deep.equal([undefined, undefined]);
+    expect(seenByRoute).to.have.length(2);
+    expect(seenByRoute.every((context) => context !== undefined)).to.equal(true);
   });
 });
