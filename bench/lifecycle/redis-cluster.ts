@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './free-port.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { LOAD_CORE } from './pinned-process.ts';
 import { startRedisServer } from './redis.ts';
 
@@ -33,9 +33,9 @@ export async function startCluster(): Promise<BenchCluster> {
   try {
     const ports: number[] = [];
     for (let index = 0; index < PRIMARIES; index++) {
-      const port = await findFreePort();
+      const port = await freePort();
       const nodesFile = join(directory, `nodes-${index}.conf`);
-      stops.push(await startRedisServer(['--port', String(port), '--dir', directory, ...clusterArguments(nodesFile, await findFreePort())]));
+      stops.push(await startRedisServer(['--port', String(port), '--dir', directory, ...clusterArguments(nodesFile, await freePort())]));
       ports.push(port);
     }
     await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes']);

@@ -3,7 +3,7 @@
  * stopped at the end, so sessions from one run never leak into another.
  */
 import { LOAD_CORE, hasExited, spawnPinned, stopProcess } from './pinned-process.ts';
-import { findFreePort } from './free-port.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface BenchRedis {
@@ -20,7 +20,7 @@ export async function startRedis(): Promise<BenchRedis> {
   if (external !== undefined && external !== '') {
     return { url: external, description: 'REDIS_URL (not started by the bench)', stop: () => Promise.resolve() };
   }
-  const port = await findFreePort();
+  const port = await freePort();
   const stop = await startRedisServer(['--port', String(port)]);
   return { url: `redis://127.0.0.1:${port}`, description: `private redis-server on 127.0.0.1:${port}, core ${LOAD_CORE}`, stop };
 }

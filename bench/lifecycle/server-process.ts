@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { REPOSITORY_ROOT } from '../paths.ts';
 import type { RedisAddresses, ServerTarget } from '../targets.ts';
 import type { CertificateFiles } from './certificate.ts';
-import { findFreePort } from './free-port.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { SERVER_CORE, hasExited, spawnPinned, stopProcess } from './pinned-process.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -36,7 +36,7 @@ const LOG_TAIL_BYTES = 2_000;
  */
 export async function startServer(target: ServerTarget, launch: ServerLaunch, wrapper: readonly string[] = []): Promise<RunningServer> {
   if (!existsSync(resolve(REPOSITORY_ROOT, target.entry))) throw new Error(`${target.entry} does not exist.`);
-  const port = await findFreePort();
+  const port = await freePort();
   const logFile = join(launch.scratchDirectory, `${target.id}-${port}.log`);
   const output = openSync(logFile, 'a');
   // tsx as a loader rather than through npx: the pid spawned is then the server itself, not a launcher above it.
