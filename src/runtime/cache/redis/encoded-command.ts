@@ -14,8 +14,10 @@ export class EncodedCommand extends Command {
 
   constructor(name: string, args: CommandArgument[], replyEncoding: 'utf8' | null) {
     super(name, NO_ARGUMENTS, { replyEncoding });
-    // Kept for what ioredis reports with a failed command; the bytes sent are `encoded`.
-    this.args = args;
+    // For what ioredis reads of a command (its Cluster slot, its error reports); the bytes sent are `encoded`. A copy, as
+    // ioredis's own Command keeps: holding the caller's array made V8 allocate such arrays in the old generation (its
+    // allocation-site pretenuring), and every request's key and blob then outlived young-generation collections.
+    this.args = args.slice();
     this.encoded = encodeCommand(name, args);
   }
 
