@@ -45,4 +45,21 @@ describe('RESP command encoding', () => {
     command.resolve(Buffer.from('value'));
     expect(await command.promise).to.equal('value');
   });
+
+  it('keeps a copy of its arguments, so that changing the caller\'s array later changes nothing', () => {
+    const args: CommandArgument[] = ['key', 'value'];
+    const command = new EncodedCommand('set', args, 'utf8');
+    args[0] = 'other';
+    expect(command.args).to.deep.equal(['key', 'value']);
+  });
+
+  it('lies in the Cluster slot ioredis computes, for its one-key scripts and for every other command', () => {
+    for (const [name, args] of commands) {
+      const expected = new Command(name, [...args]).getSlot();
+      expect(new EncodedCommand(name, args, null).getSlot(), `${name} ${String(args[0])}`).to.equal(expected);
+    }
+    // Hash tags: only the part between the first { and the next } is hashed.
+    const tagged = new EncodedCommand('evalsha', ['c'.repeat(40), 1, 'KestrunSession_{user42}.cart', 1], null);
+    expect(tagged.getSlot()).to.equal(new Command('get', ['{user42}']).getSlot());
+  });
 });

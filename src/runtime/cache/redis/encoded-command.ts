@@ -1,3 +1,4 @@
+import { clusterSlot } from './cluster-slot.ts';
 import { Command } from './ioredis.ts';
 
 export type CommandArgument = string | number | Buffer;
@@ -19,6 +20,17 @@ export class EncodedCommand extends Command {
     // allocation-site pretenuring), and every request's key and blob then outlived young-generation collections.
     this.args = args.slice();
     this.encoded = encodeCommand(name, args);
+  }
+
+  /**
+   * EVAL and EVALSHA with one key, the hot path's commands, have it as their third argument. ioredis's generic lookup
+   * (which every other command keeps) stores arrays on each command, and V8 then allocated those in the old generation.
+   */
+  override getSlot(): number {
+    const key = this.args[2];
+    const oneKeyScript = (this.name === 'evalsha' || this.name === 'eval') && this.args[1] === 1;
+    if (oneKeyScript && (typeof key === 'string' || Buffer.isBuffer(key))) return clusterSlot(key);
+    return super.getSlot();
   }
 
   override toWritable(): string | Buffer {

@@ -8,8 +8,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { ClusterNodes } from './cluster-nodes.ts';
+import { clusterSlot } from './cluster-slot.ts';
 import { toIoredisOptions } from './ioredis-options.ts';
-import { Cluster, Command, Redis } from './ioredis.ts';
+import { Cluster, Redis } from './ioredis.ts';
+import type { Command } from './ioredis.ts';
 import type { RedisConnectionSettings } from './redis-connection-settings.ts';
 import { clusterOptions, sentinelOptions } from './redis-topology.ts';
 import type { ReconnectDelay } from './redis-topology.ts';
@@ -107,8 +109,7 @@ export class TopologyClient extends EventEmitter {
    */
   routeFor(key: string): ClusterRoute | undefined {
     if (!(this.inner instanceof Cluster)) return undefined;
-    const slot = new Command('exists', [key]).getSlot();
-    return slot === null ? undefined : { slot };
+    return { slot: clusterSlot(key) };
   }
 
   /** After a MOVED that a routed command could not follow, so that the next ones go to the right node. */
