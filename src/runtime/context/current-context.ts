@@ -18,7 +18,7 @@ let trackedRuns = 0;
  * Not at once when the last tracked run ends: under load that happens between requests (every block waiting for its
  * commit), and switching the hooks off and on again each time cost more than keeping them on.
  */
-const IDLE_BEFORE_SWITCH_OFF_MS = 1000;
+export const IDLE_BEFORE_SWITCH_OFF_MS = 1000;
 let idleCheck: NodeJS.Timeout | undefined;
 let startedSinceIdleCheck = false;
 
