@@ -1,30 +1,39 @@
 /**
- * The instructions mode: how many instructions the server runs per `/hello` request, counted by valgrind's
- * callgrind, on its main thread and over all its threads. Timed runs on a shared VM drift by tens of percent between
- * minutes, which hides changes of a few percent; an instruction count does not drift with the machine. It sees
- * neither the kernel nor cache misses, so it compares versions of the code, and the throughput mode says how fast
- * they are.
+ * The instructions mode: how many instructions the server runs per request of one route (`/hello` unless --route
+ * says otherwise), counted by valgrind's callgrind, on its main thread and over all its threads. Timed runs on a
+ * shared VM drift by tens of percent between minutes, which hides changes of a few percent; an instruction count does
+ * not drift with the machine. It sees neither the kernel nor cache misses, so it compares versions of the code, and
+ * the throughput mode says how fast they are.
  *
  * The warm-up is a request count, not a time: after a fixed time a slower machine leaves the JIT colder, and the
  * counts rose by a quarter that way. The main thread's count is the headline: V8's compiler and GC helper threads take
- * a share that depends more on timing (with them, repeats warmed by time differed by 13%).
+ * a share that depends more on timing (with them, repeats warmed by time differed by 13%). A session route is
+ * several times slower under callgrind, so it gets fewer requests: `/hello`'s count would take a quarter of an hour
+ * per server.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { findMisbehaviour } from './client/correctness.ts';
+import { createSeededSessions } from './client/sessions.ts';
 import type { BenchEnvironment } from './lifecycle/bench-environment.ts';
 import { ensureDebianCommand } from './lifecycle/debian-command.ts';
 import { startServer } from './lifecycle/server-process.ts';
 import type { BenchOptions } from './options.ts';
 import { formatInteger } from './report/format.ts';
 import { ROUTES } from './targets.ts';
-import type { ServerTarget } from './targets.ts';
+import type { Route, ServerTarget } from './targets.ts';
 import { runWrkForRequests } from './wrk/run-requests.ts';
 import type { WrkResult } from './wrk/run-wrk.ts';
 
-export const WARMUP_REQUESTS = 150_000;
-export const MEASURED_REQUESTS = 30_000;
+export interface RequestCounts {
+  readonly warmup: number;
+  readonly measured: number;
+}
+
+export function requestCounts(route: Route): RequestCounts {
+  return route === ROUTES.hello ? { warmup: 150_000, measured: 30_000 } : { warmup: 40_000, measured: 10_000 };
+}
 /** Upper bounds for wrk: under callgrind a server answers a few hundred requests a second. */
 const WARMUP_TIME_LIMIT_SECONDS = 3_600;
 const MEASURED_TIME_LIMIT_SECONDS = 1_200;
@@ -53,7 +62,7 @@ export async function runInstructions(
     for (const target of targets) {
       console.log(`[pass ${pass}/${options.passes}] ${target.label} under callgrind`);
       const count = await countInstructions(options, target, environment, pass);
-      console.log(`  ${ROUTES.hello}: ${formatInteger(count.perRequest)} instructions per request, ${count.errors} errors`);
+      console.log(`  ${options.route}: ${formatInteger(count.perRequest)} instructions per request, ${count.errors} errors`);
       counts.push(count);
     }
   }
@@ -73,10 +82,15 @@ async function countInstructions(options: BenchOptions, target: ServerTarget, en
     // The same check as the throughput mode's, so that kestrun-ts has served session routes before /hello, as there.
     const misbehaviour = await findMisbehaviour(target, server.baseUrl);
     if (misbehaviour !== undefined) throw new Error(`${target.label} failed its correctness check: ${misbehaviour}`);
-    await loadHello(options, environment, server.baseUrl, WARMUP_REQUESTS, WARMUP_TIME_LIMIT_SECONDS, `${target.id}-${pass}-warmup`);
+    // As in the throughput mode: `/hello` without a cookie, a session route on one session per connection.
+    const cookies = options.route === ROUTES.hello ? [] : await createSeededSessions(server.baseUrl, options.connections);
+    const counts = requestCounts(options.route);
+    const load = (requests: number, timeLimitSeconds: number, name: string): Promise<WrkResult> =>
+      loadRoute(options, environment, { baseUrl: server.baseUrl, cookies, requests, timeLimitSeconds, name });
+    await load(counts.warmup, WARMUP_TIME_LIMIT_SECONDS, `${target.id}-${pass}-warmup`);
     server.clearLog();
     callgrindControl('--instr=on', server.pid);
-    const measured = await loadHello(options, environment, server.baseUrl, MEASURED_REQUESTS, MEASURED_TIME_LIMIT_SECONDS, `${target.id}-${pass}`);
+    const measured = await load(counts.measured, MEASURED_TIME_LIMIT_SECONDS, `${target.id}-${pass}`);
     callgrindControl('--instr=off', server.pid);
     callgrindControl('--dump', server.pid);
     const { mainThread, allThreads } = countedInstructions(outputFile);
@@ -92,25 +106,28 @@ async function countInstructions(options: BenchOptions, target: ServerTarget, en
   }
 }
 
-async function loadHello(
-  options: BenchOptions,
-  environment: BenchEnvironment,
-  baseUrl: string,
-  requests: number,
-  timeLimitSeconds: number,
-  name: string,
-): Promise<WrkResult> {
+interface RouteLoad {
+  readonly baseUrl: string;
+  readonly cookies: readonly string[];
+  readonly requests: number;
+  readonly timeLimitSeconds: number;
+  readonly name: string;
+}
+
+async function loadRoute(options: BenchOptions, environment: BenchEnvironment, load: RouteLoad): Promise<WrkResult> {
   const result = await runWrkForRequests({
-    baseUrl,
-    path: ROUTES.hello,
-    cookies: [],
-    requests,
+    baseUrl: load.baseUrl,
+    path: options.route,
+    cookies: load.cookies,
+    requests: load.requests,
     threads: options.threads,
     connections: options.connections,
-    scriptFile: join(environment.scratchDirectory, `instructions-${name}.lua`),
-    timeLimitSeconds,
+    scriptFile: join(environment.scratchDirectory, `instructions-${load.name}.lua`),
+    timeLimitSeconds: load.timeLimitSeconds,
   });
-  if (result.requests < requests) throw new Error(`Only ${result.requests} of ${requests} ${ROUTES.hello} requests completed within ${timeLimitSeconds} s.`);
+  if (result.requests < load.requests) {
+    throw new Error(`Only ${result.requests} of ${load.requests} ${options.route} requests completed within ${load.timeLimitSeconds} s.`);
+  }
   return result;
 }
 

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KESTRUN_SCRIPT, TARGET_IDS } from './targets.ts';
-import type { TargetId } from './targets.ts';
+import { KESTRUN_SCRIPT, ROUTES, TARGET_IDS } from './targets.ts';
+import type { Route, TargetId } from './targets.ts';
 
 export interface BenchOptions {
   readonly durationSeconds: number;
@@ -20,8 +20,10 @@ export interface BenchOptions {
    */
   readonly interleave: boolean;
   readonly memory: boolean;
-  /** Count instructions per /hello request under callgrind (main thread, and all threads) instead of timing. */
+  /** Count instructions per request under callgrind (main thread, and all threads) instead of timing. */
   readonly instructions: boolean;
+  /** Instructions mode: the route counted. */
+  readonly route: Route;
   /** Memory mode: requests in total. */
   readonly requests: number;
   /** Another checkout whose kestrun-ts runs beside this one, as `kestrun-baseline`. */
@@ -41,8 +43,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --requests <n>      memory mode: total requests (1000000)
   --baseline <dir>    also run kestrun-ts from another checkout of this repository (its npm ci done) as
                       kestrun-baseline, whatever --only says: before and after a change, in one run
-  --instructions      instructions mode: instructions per /hello request under callgrind (main thread and all
-                      threads), for comparing versions of the code (hono,kestrun unless --only says otherwise)`;
+  --instructions      instructions mode: instructions per request under callgrind (main thread and all
+                      threads), for comparing versions of the code (hono,kestrun unless --only says otherwise)
+  --route <name>      instructions mode: the route counted, one of ${Object.keys(ROUTES).join(', ')} (hello); only
+                      the servers that serve it are run`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -60,6 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       instructions: { type: 'boolean', default: false },
       requests: { type: 'string', default: '1000000' },
       baseline: { type: 'string' },
+      route: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -74,10 +79,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     interleave: values.interleave,
     memory: values.memory,
     instructions: values.instructions,
+    route: values.route === undefined ? ROUTES.hello : routeByName(values.route),
     requests: positiveInteger('requests', values.requests),
     baseline: values.baseline === undefined ? undefined : baselineCheckout(values.baseline),
   };
   if (options.interleave && (options.memory || options.instructions)) throw new Error('--interleave is for throughput runs.');
+  if (values.route !== undefined && !options.instructions) throw new Error('--route is for the instructions mode (--instructions).');
   if (options.memory && options.instructions) throw new Error('--memory and --instructions are two different modes: choose one.');
   if (options.threads > options.connections) throw new Error('--threads cannot exceed --connections: wrk needs a connection per thread.');
   return options;
@@ -93,6 +100,12 @@ function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} takes a positive integer, not "${text}".`);
   return value;
+}
+
+function routeByName(name: string): Route {
+  const route = Object.entries(ROUTES).find(([known]) => known === name)?.[1];
+  if (route === undefined) throw new Error(`--route takes one of ${Object.keys(ROUTES).join(', ')}, not "${name}".`);
+  return route;
 }
 
 function targetIds(list: string): TargetId[] {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: throughput of kestrun-ts against bare Hono, express-session and @fastify/session over HTTPS with
  * Redis sessions; `npm run bench -- --memory`: RSS growth of one server over a long run; `npm run bench --
- * --instructions`: instructions per /hello request under callgrind. See bench/README.md.
+ * --instructions`: instructions per request of one route under callgrind. See bench/README.md.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,7 +63,9 @@ async function throughputReport(options: BenchOptions): Promise<string> {
 async function instructionsReport(options: BenchOptions): Promise<string> {
   const valgrindVersion = ensureValgrind();
   const machine = describeMachine();
-  const targets = selectTargets(options, options.only ?? INSTRUCTIONS_DEFAULT_TARGETS);
+  // Bare Hono serves only /hello: a session route is counted on the servers that serve it.
+  const targets = selectTargets(options, options.only ?? INSTRUCTIONS_DEFAULT_TARGETS).filter((target) => target.routes.includes(options.route));
+  if (targets.length === 0) throw new Error(`None of the servers chosen serves ${options.route}.`);
   return withBenchEnvironment(
     async (environment) =>
       renderInstructionsReport(await runInstructions(options, targets, environment), options, machine, environment, valgrindVersion),
