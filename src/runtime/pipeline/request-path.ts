@@ -27,8 +27,7 @@ function endsPathSegment(target: string, index: number): boolean {
 /**
  * The path a route is matched on, as Hono works it out with `strict: false` (a trailing slash does not count), but
  * read from Node's request target rather than from the absolute URL @hono/node-server builds of it, which Hono's
- * getPath scans from its start: scheme, host and port first. With Hono's getPath the server took 91,506 and 91,675
- * instructions per `/hello` request, with this one 90,466 and 90,368 (`npm run bench -- --instructions`).
+ * getPath scans from its start: scheme, host and port first, on every request.
  *
  * Only an origin-form target made of plain characters and dots, with no `.` or `..` segment, is read here: URL
  * normalisation and percent-decoding leave such a path as it is. Anything else (percent-escapes, dot segments,

@@ -1,8 +1,8 @@
 /**
  * The hot path onto a Redis Cluster: a command goes straight to the connection of the primary that the Cluster
  * client's slot map names for its slot. Cluster#sendCommand picks the same connection, but to follow MOVED and ASK
- * it wraps every command's reject in fresh closures and records the command in a WeakSet; on a 3-primary Cluster that
- * bookkeeping cost 6 to 8% of a session request's CPU.
+ * it wraps every command's reject in fresh closures and records the command in a WeakSet, work that every session
+ * command would pay for the rare redirect.
  * A command sent this way gets MOVED or ASK back as an error (see isClusterRedirect), and is sent again the ioredis
  * way, which follows it and updates the slot map: a resharding costs its slots one more round trip per command.
  */
