@@ -83,7 +83,14 @@ describe('a Redis outage seen by session routes (private redis)', function () {
     expect(count('Reconnected'), listing).to.equal(1);
     // The restarted Redis is empty, so the cookie names a session it no longer holds.
     expect(count('Accessing expired session'), listing).to.equal(1);
-    const accounted = ['Lost the connection', 'Session store unavailable', 'Session cache read exception', `Redis 127.0.0.1:${redis.port} connection error`, 'Reconnected', 'Accessing expired session'];
+    const accounted = [
+      'Lost the connection',
+      'Session store unavailable',
+      'Session cache read exception',
+      `Redis 127.0.0.1:${redis.port} connection error`,
+      'Reconnected',
+      'Accessing expired session',
+    ];
     expect(outage.filter((event) => !accounted.some((prefix) => event.message.startsWith(prefix))), listing).to.deep.equal([]);
     // The connection's first error and the session's first failure carry a stack; every later line is one line.
     expect(outage.filter((event) => event.error !== undefined).length, listing).to.be.at.most(2);
