@@ -73,25 +73,26 @@ describe('a Redis outage seen by session routes (private redis)', function () {
 
     const outage = linesSince(start);
     const listing = outage.map((event) => `${event.level} ${event.message}`).join('\n');
+    const lines = {
+      lost: 'Lost the connection',
+      unavailable: 'Session store unavailable while serving GET /increment',
+      readException: 'Session cache read exception',
+      connectionError: `Redis 127.0.0.1:${redis.port} connection error`,
+      reconnected: 'Reconnected',
+      expired: 'Accessing expired session',
+    };
     const count = (prefix: string) => outage.filter((event) => event.message.startsWith(prefix)).length;
-    expect(count('Lost the connection'), listing).to.equal(1);
+    expect(count(lines.lost), listing).to.equal(1);
     // One line per failed request; the first request may also log the read that was in flight when the connection dropped.
-    expect(count('Session store unavailable while serving GET /increment'), listing).to.equal(FAILED_REQUESTS);
-    expect(count('Session cache read exception'), listing).to.be.at.most(1);
+    expect(count(lines.unavailable), listing).to.equal(FAILED_REQUESTS);
+    expect(count(lines.readException), listing).to.be.at.most(1);
     // The connection's own errors share one line per window, and this outage is shorter than a window.
-    expect(count(`Redis 127.0.0.1:${redis.port} connection error`), listing).to.be.at.most(1);
-    expect(count('Reconnected'), listing).to.equal(1);
+    expect(count(lines.connectionError), listing).to.be.at.most(1);
+    expect(count(lines.reconnected), listing).to.equal(1);
     // The restarted Redis is empty, so the cookie names a session it no longer holds.
-    expect(count('Accessing expired session'), listing).to.equal(1);
-    const accounted = [
-      'Lost the connection',
-      'Session store unavailable',
-      'Session cache read exception',
-      `Redis 127.0.0.1:${redis.port} connection error`,
-      'Reconnected',
-      'Accessing expired session',
-    ];
-    expect(outage.filter((event) => !accounted.some((prefix) => event.message.startsWith(prefix))), listing).to.deep.equal([]);
+    expect(count(lines.expired), listing).to.equal(1);
+    const unaccounted = outage.filter((event) => !Object.values(lines).some((prefix) => event.message.startsWith(prefix)));
+    expect(unaccounted, listing).to.deep.equal([]);
     // The connection's first error and the session's first failure carry a stack; every later line is one line.
     expect(outage.filter((event) => event.error !== undefined).length, listing).to.be.at.most(2);
     expect(outage.every((event) => !event.message.includes('\n'))).to.equal(true);
